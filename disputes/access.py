@@ -1,0 +1,139 @@
+"""The access policy: who sees which case and who may perform which transition.
+
+Used by the services, the API, the web pages and the websocket consumers alike
+(STYLE.md habit 7). One condition per line; a case the user may not see answers 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from disputes.errors import ActionNotPermitted, NotInScope
+from disputes.lifecycle import TRANSITIONS, TransitionSpec
+from disputes.models import (
+    ArbitrationRecord,
+    Dispute,
+    MediationAttempt,
+    Party,
+    TribunalMember,
+)
+from mediation.models import Role
+from mediation.selectors import active_memberships, arbitration_commission_for
+
+AnyUser = User | AnonymousUser
+
+
+def _staff_org_ids(user: AnyUser) -> set[int]:
+    return {m.organization_id for m in active_memberships(user) if m.role != Role.SUPERVISOR}
+
+
+def _supervised_district_ids(user: AnyUser) -> set[int]:
+    return {
+        m.organization.district_id for m in active_memberships(user) if m.role == Role.SUPERVISOR
+    }
+
+
+def disputes_for_user(user: AnyUser) -> QuerySet[Dispute]:
+    """Every case the user may see, as one filter (no object-level check left to lists)."""
+    if not user.is_authenticated:
+        return Dispute.objects.none()
+    org_ids = _staff_org_ids(user)
+    districts = _supervised_district_ids(user)
+    scope = Q(Exists(Party.objects.filter(dispute=OuterRef("pk"), user=user)))
+    if districts:
+        scope |= Q(district_id__in=districts)
+    if org_ids:
+        scope |= Q(organization_id__in=org_ids)
+        scope |= Q(Exists(MediationAttempt.objects.filter(
+            dispute=OuterRef("pk"), organization_id__in=org_ids)))
+        scope |= Q(Exists(ArbitrationRecord.objects.filter(
+            dispute=OuterRef("pk"), commission_id__in=org_ids)))
+    return Dispute.objects.filter(scope)
+
+
+def can_view(user: AnyUser, dispute: Dispute) -> bool:
+    if not user.is_authenticated:
+        return False
+    if dispute.district_id in _supervised_district_ids(user):
+        return True
+    if dispute.organization_id in _staff_org_ids(user):
+        return True
+    if party_sides(user, dispute):
+        return True
+    return disputes_for_user(user).filter(pk=dispute.pk).exists()
+
+
+def access_dispute(user: AnyUser, dispute_id: int) -> Dispute:
+    """The case, if the user may see it; otherwise NotInScope (answered as 404)."""
+    try:
+        return disputes_for_user(user).get(pk=dispute_id)
+    except Dispute.DoesNotExist as exc:
+        raise NotInScope from exc
+
+
+def party_sides(user: AnyUser, dispute: Dispute) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    return set(
+        Party.objects.filter(dispute=dispute, user=user).values_list("side", flat=True)
+    )
+
+
+def is_tribunal_member(user: AnyUser, dispute: Dispute) -> bool:
+    return TribunalMember.objects.filter(record__dispute=dispute, arbitrator_id=user.pk).exists()
+
+
+def _tribunal_exists(dispute: Dispute) -> bool:
+    return TribunalMember.objects.filter(record__dispute=dispute).exists()
+
+
+def acting_roles(user: AnyUser, dispute: Dispute, spec: TransitionSpec) -> set[str]:
+    """The user's roles that count for this transition on this case."""
+    orgs = {dispute.organization_id}
+    if spec.commission_may_act:
+        commission = arbitration_commission_for(dispute.district_id)
+        if commission is not None:
+            orgs.add(commission.pk)
+    roles = {m.role for m in active_memberships(user) if m.organization_id in orgs}
+    roles &= spec.staff_roles
+    if Role.MEDIATOR in roles and dispute.mediator_id not in (None, user.pk):
+        roles.discard(Role.MEDIATOR)  # another mediator is in charge of the case
+    if (
+        Role.ARBITRATOR in roles
+        and spec.tribunal_only
+        and _tribunal_exists(dispute)
+        and not is_tribunal_member(user, dispute)
+    ):
+        roles.discard(Role.ARBITRATOR)  # arbitrators act only on their own tribunal
+    return roles
+
+
+def can_perform(user: AnyUser, dispute: Dispute, name: str) -> bool:
+    """Permission only; whether the state allows it now is the FSM's answer."""
+    spec = TRANSITIONS[name]
+    if not user.is_authenticated:
+        return False
+    if acting_roles(user, dispute, spec):
+        return True
+    return bool(party_sides(user, dispute) & spec.party_sides)
+
+
+def require_transition(user: AnyUser, dispute: Dispute, name: str) -> None:
+    """Permitted: go on. Sees the case but may not act: ActionNotPermitted. Else 404.
+    (A commission's filing officer records an arbitration application for a case still at a
+    street center: permitted without seeing the rest of that center's work.)"""
+    if can_perform(user, dispute, name):
+        return
+    if can_view(user, dispute):
+        raise ActionNotPermitted
+    raise NotInScope
+
+
+def available_transitions(user: AnyUser, dispute: Dispute) -> list[TransitionSpec]:
+    """The transitions this user may perform now: permitted and allowed by the state."""
+    possible = {t.name for t in dispute.get_available_status_transitions()}  # type: ignore[attr-defined]
+    return [
+        spec for name, spec in TRANSITIONS.items()
+        if name in possible and can_perform(user, dispute, name)
+    ]

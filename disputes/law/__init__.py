@@ -1,0 +1,1 @@
+"""The law as data: the official working-day calendar, statutory periods, minimum wages."""

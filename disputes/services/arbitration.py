@@ -1,0 +1,502 @@
+"""Arbitration services: application, acceptance, tribunal, hearings, awards, suspension."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+
+from disputes import clocks, rules
+from disputes.models import (
+    ArbitrationRecord,
+    Award,
+    AwardItem,
+    Claim,
+    Dispute,
+    Hearing,
+    MediationAttempt,
+    Party,
+    Procedure,
+    Status,
+    Suspension,
+    Tier,
+    TribunalMember,
+)
+from disputes.services.base import Effect, run_transition
+from disputes.services.mediation import _agreement, _end_attempt, latest_agreement
+from mediation.models import DeclaredRelation, Membership, Organization, Role
+from mediation.selectors import arbitration_commission_for
+
+CLOSE_FIELDS = ["outcome", "closed_on", "suspended_from"]
+
+
+def _record(d: Dispute) -> ArbitrationRecord:
+    try:
+        return d.arbitration
+    except ArbitrationRecord.DoesNotExist as exc:
+        raise ValidationError("本案尚无仲裁申请。", code="no_arbitration") from exc
+
+
+def dispute_apply_for_arbitration(*, dispute: Dispute, actor: User,
+                                  applied_on: date,
+                                  expected_version: int | None = None) -> Dispute:
+    def act(d: Dispute) -> Effect:
+        commission = arbitration_commission_for(d.district_id)
+        if commission is None:
+            raise ValidationError("本区尚未设置仲裁委员会。", code="no_commission")
+        from_state = d.status
+        d.apply_for_arbitration(commission=commission)
+        pending = d.mediation_attempts.filter(result=MediationAttempt.Result.PENDING).first()
+        if pending is not None:
+            # Law art. 14: the window ran out without agreement; the party goes on to arbitration.
+            _end_attempt(pending, MediationAttempt.Result.FAILURE, applied_on,
+                         "调解期限届满未达成协议，当事人申请仲裁")
+        payload: dict[str, Any] = {"commission": commission.pk, "from_mediation": from_state}
+        if from_state == Status.MEDIATION_SUCCEEDED:
+            agreement = latest_agreement(d)  # Law art. 15: the agreement was not performed
+            agreement.performed = False
+            agreement.save(update_fields=["performed"])
+            payload["agreement_not_performed"] = agreement.pk
+        ArbitrationRecord.objects.create(dispute=d, commission=commission, applied_on=applied_on)
+        return Effect(occurred_on=applied_on, payload=payload,
+                      update_fields=["organization", "mediator"])
+
+    return run_transition(dispute=dispute, actor=actor, name="apply_for_arbitration",
+                          expected_version=expected_version, act=act)
+
+
+def dispute_refer_to_pre_arbitration_mediation(
+    *, dispute: Dispute, actor: User, referred_on: date,
+    mediator: User | None = None, expected_version: int | None = None,
+) -> Dispute:
+    def act(d: Dispute) -> Effect:
+        if mediator is not None and not Membership.objects.filter(
+            user=mediator, organization_id=d.organization_id, is_active=True,
+            role__in=[Role.MEDIATOR, Role.ARBITRATOR],
+        ).exists():
+            raise ValidationError({"mediator": ["所选人员不是仲裁委的调解员或仲裁员。"]})
+        d.refer_to_pre_arbitration_mediation()
+        d.mediator = mediator
+        MediationAttempt.objects.create(dispute=d, organization_id=d.organization_id,
+                                        tier=Tier.PRE_ARBITRATION, mediator=mediator,
+                                        received_on=referred_on)
+        return Effect(occurred_on=referred_on,
+                      payload={"organization": d.organization_id, "tier": Tier.PRE_ARBITRATION},
+                      update_fields=["mediator"])
+
+    return run_transition(dispute=dispute, actor=actor,
+                          name="refer_to_pre_arbitration_mediation",
+                          expected_version=expected_version, act=act)
+
+
+def dispute_record_pre_arbitration_agreement(
+    *, dispute: Dispute, actor: User, terms: str, total_amount: Decimal,
+    signed_on: date, performance_due: date | None = None, expected_version: int | None = None,
+) -> Dispute:
+    def act(d: Dispute) -> Effect:
+        d.record_pre_arbitration_agreement(on=signed_on)
+        agreement = _agreement(d, terms=terms, total_amount=total_amount, signed_on=signed_on,
+                               performance_due=performance_due)
+        return Effect(occurred_on=signed_on,
+                      payload={"agreement": agreement.pk, "total_amount": total_amount,
+                               "tier": Tier.PRE_ARBITRATION,
+                               "organization": d.organization_id},
+                      update_fields=CLOSE_FIELDS)
+
+    return run_transition(dispute=dispute, actor=actor, name="record_pre_arbitration_agreement",
+                          expected_version=expected_version, act=act)
+
+
+def dispute_end_pre_arbitration_mediation(*, dispute: Dispute, actor: User,
+                                          reason: str, ended_on: date,
+                                          expected_version: int | None = None) -> Dispute:
+    def act(d: Dispute) -> Effect:
+        from disputes.services.mediation import current_attempt
+
+        d.end_pre_arbitration_mediation()
+        _end_attempt(current_attempt(d), MediationAttempt.Result.FAILURE, ended_on, reason)
+        return Effect(occurred_on=ended_on,
+                      payload={"tier": Tier.PRE_ARBITRATION, "organization": d.organization_id},
+                      update_fields=["mediator"])
+
+    return run_transition(dispute=dispute, actor=actor, name="end_pre_arbitration_mediation",
+                          expected_version=expected_version, act=act)
+
+
+def next_case_number(commission: Organization, year: int) -> str:
+    """东劳人仲案字〔2026〕第0001号. The caller holds the commission's row lock."""
+    prefix = commission.case_number_prefix or "劳人仲案字"
+    start = f"{prefix}〔{year}〕第"
+    taken = ArbitrationRecord.objects.filter(
+        commission=commission, case_number__startswith=start
+    ).count()
+    return f"{start}{taken + 1:04d}号"
+
+
+def dispute_accept(*, dispute: Dispute, actor: User, accepted_on: date,
+                   procedure: str = Procedure.ORDINARY,
+                   expected_version: int | None = None) -> Dispute:
+    def act(d: Dispute) -> Effect:
+        record = _record(d)
+        if accepted_on < record.applied_on:
+            raise ValidationError({"accepted_on": ["受理日期不能早于收到仲裁申请的日期。"]})
+        if procedure == Procedure.SIMPLIFIED and d.is_collective:
+            raise ValidationError({"procedure": ["集体争议不适用简易处理（办案规则第六十二条）。"]})
+        d.accept()
+        commission = Organization.objects.select_for_update().get(pk=record.commission_id)
+        decision_due = clocks.due_date("acceptance_decision", record.applied_on)
+        record.case_number = next_case_number(commission, accepted_on.year)
+        record.accepted_on = accepted_on
+        record.procedure = procedure
+        record.award_clock_started_on = accepted_on
+        record.save(update_fields=["case_number", "accepted_on", "procedure",
+                                   "award_clock_started_on"])
+        return Effect(occurred_on=accepted_on,
+                      payload={"case_number": record.case_number, "procedure": procedure,
+                               "decision_due": decision_due.date,
+                               "on_time": accepted_on <= decision_due.date})
+
+    return run_transition(dispute=dispute, actor=actor, name="accept",
+                          expected_version=expected_version, act=act)
+
+
+def dispute_refuse(*, dispute: Dispute, actor: User, decided_on: date, reason: str,
+                   expected_version: int | None = None) -> Dispute:
+    def act(d: Dispute) -> Effect:
+        record = _record(d)
+        if decided_on < record.applied_on:
+            raise ValidationError({"decided_on": ["决定日期不能早于收到仲裁申请的日期。"]})
+        d.refuse(on=decided_on)
+        record.refusal_reason = reason
+        record.save(update_fields=["refusal_reason"])
+        decision_due = clocks.due_date("acceptance_decision", record.applied_on)
+        return Effect(occurred_on=decided_on,
+                      payload={"decision_due": decision_due.date,
+                               "on_time": decided_on <= decision_due.date},
+                      update_fields=["closed_on"])
+
+    return run_transition(dispute=dispute, actor=actor, name="refuse",
+                          expected_version=expected_version, act=act)
+
+
+def recusal_problems(d: Dispute, arbitrators: Sequence[User]) -> list[str]:
+    """Law art. 33: declared relations of each arbitrator checked against the parties."""
+    parties = list(Party.objects.filter(dispute=d))
+    party_refs = [rules.PartyRef(name=p.name, identifier=p.id_number) for p in parties]
+    problems = []
+    for arbitrator in arbitrators:
+        relations = [
+            rules.ArbitratorRelation(kind=r.kind, counterpart_name=r.counterpart_name,
+                                   counterpart_identifier=r.counterpart_identifier)
+            for r in DeclaredRelation.objects.filter(user=arbitrator)
+        ]
+        for conflict in rules.recusal_conflicts(relations, party_refs):
+            problems.append(f"{arbitrator.get_username()}：{conflict.reason_zh}")
+    return problems
+
+
+def dispute_form_tribunal(*, dispute: Dispute, actor: User,
+                          arbitrators: Sequence[User], presiding: User,
+                          expected_version: int | None = None) -> Dispute:
+    def act(d: Dispute) -> Effect:
+        record = _record(d)
+        members = list(arbitrators)
+        qualified = set(Membership.objects.filter(
+            organization_id=record.commission_id, role=Role.ARBITRATOR, is_active=True,
+            user__in=members,
+        ).values_list("user_id", flat=True))
+        if any(m.pk not in qualified for m in members):
+            raise ValidationError({"arbitrators": ["仲裁庭成员须为本仲裁委的仲裁员。"]})
+        if d.is_collective and len(members) != 3:
+            raise ValidationError(
+                {"arbitrators": ["集体争议应由三名仲裁员组成仲裁庭（办案规则第六十二条）。"]})
+        if len(members) == 1 and record.procedure != Procedure.SIMPLIFIED:
+            raise ValidationError({"arbitrators": ["独任仲裁仅适用于简单案件（简易处理）。"]})
+        problems = recusal_problems(d, members)
+        if problems:
+            raise ValidationError({"arbitrators": [f"应当回避：{p}" for p in problems]},
+                                  code="recusal")
+        d.form_tribunal()
+        record.tribunal.all().delete()
+        sole = len(members) == 1
+        TribunalMember.objects.bulk_create([
+            TribunalMember(record=record, arbitrator=m, seat=(
+                TribunalMember.Seat.SOLE if sole else
+                TribunalMember.Seat.PRESIDING if m.pk == presiding.pk else
+                TribunalMember.Seat.MEMBER))
+            for m in members
+        ])
+        return Effect(occurred_on=timezone.localdate(),
+                      payload={"arbitrators": [m.pk for m in members],
+                               "presiding": presiding.pk})
+
+    return run_transition(dispute=dispute, actor=actor, name="form_tribunal",
+                          expected_version=expected_version, act=act)
+
+
+def _check_hearing_notice(scheduled_for: datetime, notice_served_on: date) -> None:
+    """Law art. 35: the notice is served at least 5 days before the hearing."""
+    earliest = clocks.earliest_hearing_date(notice_served_on)
+    if timezone.localtime(scheduled_for).date() < earliest.date:
+        raise ValidationError({"scheduled_for": [
+            f"开庭通知须在开庭 5 日前送达（劳动争议调解仲裁法第三十五条），最早可于 {earliest.date} 开庭。"
+        ]}, code="hearing_too_soon")
+
+
+def dispute_schedule_hearing(*, dispute: Dispute, actor: User,
+                             scheduled_for: datetime, notice_served_on: date, location: str,
+                             expected_version: int | None = None) -> Dispute:
+    def act(d: Dispute) -> Effect:
+        record = _record(d)
+        _check_hearing_notice(scheduled_for, notice_served_on)
+        d.schedule_hearing()
+        hearing = Hearing.objects.create(record=record, scheduled_for=scheduled_for,
+                                         notice_served_on=notice_served_on, location=location)
+        return Effect(occurred_on=notice_served_on,
+                      payload={"hearing": hearing.pk, "scheduled_for": scheduled_for,
+                               "location": location})
+
+    return run_transition(dispute=dispute, actor=actor, name="schedule_hearing",
+                          expected_version=expected_version, act=act)
+
+
+def _current_hearing(record: ArbitrationRecord) -> Hearing:
+    hearing = record.hearings.filter(state=Hearing.State.SCHEDULED).order_by("-pk").first()
+    if hearing is None:
+        raise ValidationError("没有已排期的开庭。", code="no_hearing")
+    return hearing
+
+
+def dispute_postpone_hearing(*, dispute: Dispute, actor: User,
+                             scheduled_for: datetime, notice_served_on: date, location: str,
+                             reason: str, requested_on: date,
+                             expected_version: int | None = None) -> Dispute:
+    def act(d: Dispute) -> Effect:
+        record = _record(d)
+        old = _current_hearing(record)
+        latest = clocks.latest_postponement_request(timezone.localtime(old.scheduled_for).date())
+        if requested_on > latest.date:
+            raise ValidationError({"requested_on": [
+                f"延期开庭申请应在开庭 3 日前提出（劳动争议调解仲裁法第三十五条），最迟 {latest.date}。"
+            ]}, code="postponement_too_late")
+        _check_hearing_notice(scheduled_for, notice_served_on)
+        d.postpone_hearing()
+        old.state = Hearing.State.POSTPONED
+        old.postponement_reason = reason
+        old.save(update_fields=["state", "postponement_reason"])
+        hearing = Hearing.objects.create(record=record, scheduled_for=scheduled_for,
+                                         notice_served_on=notice_served_on, location=location)
+        return Effect(occurred_on=requested_on,
+                      payload={"hearing": hearing.pk, "scheduled_for": scheduled_for,
+                               "location": location, "postponed": old.pk})
+
+    return run_transition(dispute=dispute, actor=actor, name="postpone_hearing",
+                          expected_version=expected_version, act=act)
+
+
+def dispute_conclude_hearing(*, dispute: Dispute, actor: User, held_on: date,
+                             expected_version: int | None = None) -> Dispute:
+    def act(d: Dispute) -> Effect:
+        hearing = _current_hearing(_record(d))
+        if held_on < timezone.localtime(hearing.scheduled_for).date():
+            raise ValidationError({"held_on": ["开庭日期不能早于排定的开庭时间。"]})
+        d.conclude_hearing()
+        hearing.state = Hearing.State.HELD
+        hearing.save(update_fields=["state"])
+        return Effect(occurred_on=held_on, payload={"hearing": hearing.pk})
+
+    return run_transition(dispute=dispute, actor=actor, name="conclude_hearing",
+                          expected_version=expected_version, act=act)
+
+
+def dispute_amend_claims(*, dispute: Dispute, actor: User,
+                         claims: list[dict[str, Any]], amended_on: date,
+                         is_counter_claim: bool = False,
+                         expected_version: int | None = None) -> Dispute:
+    def act(d: Dispute) -> Effect:
+        record = _record(d)
+        d.amend_claims()
+        created = Claim.objects.bulk_create([
+            Claim(dispute=d, item_type=c["item_type"], description=c["description"],
+                  amount=c.get("amount"), is_counter_claim=is_counter_claim, added_on=amended_on)
+            for c in claims
+        ])
+        # Rules art. 46: added or changed claims and counter-claims restart the award clock.
+        record.award_clock_started_on = amended_on
+        record.save(update_fields=["award_clock_started_on"])
+        return Effect(occurred_on=amended_on,
+                      payload={"claims": [c.pk for c in created],
+                               "counter_claim": is_counter_claim,
+                               "award_clock_restarted_on": amended_on})
+
+    return run_transition(dispute=dispute, actor=actor, name="amend_claims",
+                          expected_version=expected_version, act=act)
+
+
+def _award(d: Dispute, kind: str, issued_on: date, reasoning: str, result: str,
+           items: list[dict[str, Any]]) -> Award:
+    record = _record(d)
+    already = set(AwardItem.objects.filter(award__record=record).values_list("claim_id", flat=True))
+    if already & {i["claim"] for i in items}:
+        raise ValidationError({"items": ["已先行裁决的请求不能再次裁决。"]}, code="already_decided")
+    award = Award.objects.create(record=record, kind=kind, issued_on=issued_on,
+                                 reasoning=reasoning, result=result)
+    claims = {c.pk: c for c in d.claims.all()}
+    decision = rules.is_final_award(
+        [rules.ClaimItem(kind=claims[i["claim"]].item_type,
+                         amount=i["granted_amount"] if i["granted_amount"] is not None
+                         else claims[i["claim"]].amount)
+         for i in items],
+        award_date=issued_on, region_code=d.district.wage_region_code or None,
+    )
+    AwardItem.objects.bulk_create([
+        AwardItem(award=award, claim_id=i["claim"], decision=i["decision"],
+                  granted_amount=i["granted_amount"], is_final=finality.is_final,
+                  final_reason=finality.reason_zh[:200])
+        for i, finality in zip(items, decision.items, strict=True)
+    ])
+    return award
+
+
+def dispute_issue_partial_award(*, dispute: Dispute, actor: User, issued_on: date,
+                                reasoning: str, items: list[dict[str, Any]], result: str = "",
+                                expected_version: int | None = None) -> Dispute:
+    def act(d: Dispute) -> Effect:
+        d.issue_partial_award()
+        award = _award(d, Award.Kind.PARTIAL, issued_on, reasoning, result, items)
+        return Effect(occurred_on=issued_on, payload={"award": award.pk, "kind": award.kind})
+
+    return run_transition(dispute=dispute, actor=actor, name="issue_partial_award",
+                          expected_version=expected_version, act=act)
+
+
+def dispute_issue_award(*, dispute: Dispute, actor: User, issued_on: date,
+                        reasoning: str, items: list[dict[str, Any]], result: str = "",
+                        expected_version: int | None = None) -> Dispute:
+    def act(d: Dispute) -> Effect:
+        if not result:
+            raise ValidationError({"result": ["请选择裁决结果。"]})
+        d.issue_award(on=issued_on)
+        award = _award(d, Award.Kind.FINAL, issued_on, reasoning, result, items)
+        return Effect(occurred_on=issued_on,
+                      payload={"award": award.pk, "kind": award.kind, "result": result},
+                      update_fields=CLOSE_FIELDS)
+
+    return run_transition(dispute=dispute, actor=actor, name="issue_award",
+                          expected_version=expected_version, act=act)
+
+
+def dispute_issue_mediation_statement(
+    *, dispute: Dispute, actor: User, terms: str, total_amount: Decimal,
+    signed_on: date, performance_due: date | None = None, expected_version: int | None = None,
+) -> Dispute:
+    """Law art. 42: the tribunal mediates before an award; the statement takes effect when
+    both sides sign for it (signed_on)."""
+
+    def act(d: Dispute) -> Effect:
+        record = _record(d)
+        d.issue_mediation_statement(on=signed_on)
+        attempt = MediationAttempt.objects.create(
+            dispute=d, organization_id=record.commission_id, tier=Tier.ARBITRAL,
+            received_on=record.accepted_on or signed_on,
+        )
+        agreement = _agreement(d, terms=terms, total_amount=total_amount, signed_on=signed_on,
+                               performance_due=performance_due)
+        assert agreement.attempt_id == attempt.pk
+        return Effect(occurred_on=signed_on,
+                      payload={"agreement": agreement.pk, "total_amount": total_amount,
+                               "tier": Tier.ARBITRAL, "organization": record.commission_id},
+                      update_fields=CLOSE_FIELDS)
+
+    return run_transition(dispute=dispute, actor=actor, name="issue_mediation_statement",
+                          expected_version=expected_version, act=act)
+
+
+def dispute_extend_award_deadline(*, dispute: Dispute, actor: User, days: int,
+                                  approved_on: date, reason: str,
+                                  expected_version: int | None = None) -> Dispute:
+    """Law art. 43, Rules art. 45: the chair's written approval, once, at most 15 days."""
+
+    def act(d: Dispute) -> Effect:
+        record = _record(d)
+        if not 1 <= days <= 15:
+            raise ValidationError({"days": ["延长期限不得超过十五日。"]})
+        d.extend_award_deadline()
+        record.extension_days = days
+        record.extension_approved_on = approved_on
+        record.save(update_fields=["extension_days", "extension_approved_on"])
+        return Effect(occurred_on=approved_on, payload={"days": days, "reason": reason})
+
+    return run_transition(dispute=dispute, actor=actor, name="extend_award_deadline",
+                          expected_version=expected_version, act=act)
+
+
+def dispute_suspend(*, dispute: Dispute, actor: User, reason: str,
+                    started_on: date, note: str = "",
+                    expected_version: int | None = None) -> Dispute:
+    def act(d: Dispute) -> Effect:
+        record = _record(d)
+        if record.accepted_on and started_on < record.accepted_on:
+            raise ValidationError({"started_on": ["中止日期不能早于受理日期。"]})
+        d.suspend()
+        Suspension.objects.create(record=record, reason=reason, note=note, started_on=started_on)
+        return Effect(occurred_on=started_on, payload={"reason": reason},
+                      update_fields=["suspended_from"])
+
+    return run_transition(dispute=dispute, actor=actor, name="suspend",
+                          expected_version=expected_version, act=act)
+
+
+def dispute_resume(*, dispute: Dispute, actor: User, resumed_on: date,
+                   expected_version: int | None = None) -> Dispute:
+    def act(d: Dispute) -> Effect:
+        suspension = Suspension.objects.filter(record=_record(d), ended_on__isnull=True).first()
+        if suspension is None:
+            raise ValidationError("没有进行中的中止。", code="not_suspended")
+        if resumed_on < suspension.started_on:
+            raise ValidationError({"resumed_on": ["恢复日期不能早于中止日期。"]})
+        d.resume()
+        suspension.ended_on = resumed_on
+        suspension.save(update_fields=["ended_on"])
+        return Effect(occurred_on=resumed_on,
+                      payload={"suspended_days": (resumed_on - suspension.started_on).days},
+                      update_fields=["suspended_from"])
+
+    return run_transition(dispute=dispute, actor=actor, name="resume",
+                          expected_version=expected_version, act=act)
+
+
+def _close(name: str, *, dispute: Dispute, actor: User, closed_on: date,
+           reason: str, expected_version: int | None) -> Dispute:
+    def act(d: Dispute) -> Effect:
+        if closed_on < d.received_on:
+            raise ValidationError({"closed_on": ["结案日期不能早于收件日期。"]})
+        getattr(d, name)(on=closed_on)
+        d.mediation_attempts.filter(result=MediationAttempt.Result.PENDING).update(
+            result=MediationAttempt.Result.ABANDONED, ended_on=closed_on)
+        Suspension.objects.filter(
+            Q(record__dispute=d), ended_on__isnull=True).update(ended_on=closed_on)
+        return Effect(occurred_on=closed_on, payload={"reason": reason},
+                      update_fields=CLOSE_FIELDS)
+
+    return run_transition(dispute=dispute, actor=actor, name=name,
+                          expected_version=expected_version, act=act)
+
+
+def dispute_withdraw(*, dispute: Dispute, actor: User, closed_on: date, reason: str,
+                     expected_version: int | None = None) -> Dispute:
+    return _close("withdraw", dispute=dispute, actor=actor, closed_on=closed_on, reason=reason,
+                  expected_version=expected_version)
+
+
+def dispute_terminate(*, dispute: Dispute, actor: User, closed_on: date, reason: str,
+                      expected_version: int | None = None) -> Dispute:
+    return _close("terminate", dispute=dispute, actor=actor, closed_on=closed_on, reason=reason,
+                  expected_version=expected_version)
+

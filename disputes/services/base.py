@@ -1,0 +1,82 @@
+"""The shape every transition service shares (STYLE.md habits 2-5).
+
+In one transaction: lock the case row, check the version the client saw, check the
+actor's permission, call the `@transition` method, write the related rows, save the case
+with `update_fields`, and append one event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django_fsm import TransitionNotAllowed, can_proceed
+
+from disputes import access
+from disputes.errors import StaleVersion
+from disputes.events import CHAIN_FIELDS, record_event
+from disputes.models import Dispute
+
+
+@dataclass
+class Effect:
+    """What a transition did, for the event row and the save."""
+
+    occurred_on: date
+    payload: dict[str, Any] = field(default_factory=dict)
+    update_fields: list[str] = field(default_factory=list)
+
+
+# Tests use this hook to widen the race window between lock and write; it must stay a no-op.
+after_lock: Callable[[Dispute], None] = lambda dispute: None  # noqa: E731
+
+
+def lock_dispute(pk: int) -> Dispute:
+    return Dispute.objects.select_for_update().select_related("district").get(pk=pk)
+
+
+def run_transition(
+    *,
+    dispute: Dispute,
+    actor: User,
+    name: str,
+    expected_version: int | None,
+    act: Callable[[Dispute], Effect],
+) -> Dispute:
+    with transaction.atomic():
+        locked = lock_dispute(dispute.pk)
+        after_lock(locked)
+        if expected_version is not None and locked.version != expected_version:
+            raise StaleVersion(
+                f"case version is {locked.version}, the request was based on {expected_version}"
+            )
+        access.require_transition(actor, locked, name)
+        from_state = locked.status
+        method = getattr(locked, name)
+        # Refuse before anything reads or writes related rows; the method checks again.
+        if not can_proceed(method):
+            raise TransitionNotAllowed(
+                f"「{name}」不能在状态「{locked.get_status_display()}」下执行", object=locked,
+                method=method,
+            )
+        effect = act(locked)  # calls the @transition method; TransitionNotAllowed rolls back
+        locked.version += 1
+        record_event(
+            dispute=locked,
+            kind=name,
+            actor=actor,
+            from_state=from_state,
+            to_state=locked.status,
+            occurred_on=effect.occurred_on,
+            payload=effect.payload,
+        )
+        locked.save(
+            update_fields=[
+                "status", "version", "updated_at", *CHAIN_FIELDS, *effect.update_fields
+            ]
+        )
+    return locked
