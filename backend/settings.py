@@ -75,6 +75,8 @@ def database_from_url(url: str) -> dict[str, object]:
         }
     if parsed.scheme == "sqlite":
         path = unquote(parsed.path) or str(BASE_DIR / "var" / "db.sqlite3")
+        if path == "/:memory:":
+            path = ":memory:"
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": path,
