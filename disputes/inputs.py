@@ -169,6 +169,8 @@ class FormTribunalForm(TransitionForm):
     presiding = forms.ModelChoiceField(
         queryset=User.objects.filter(is_active=True), label=_("首席/独任仲裁员"),
     )
+    formed_on = DateInput(_("组庭日期"))
+    date_fields = ("formed_on",)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

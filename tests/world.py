@@ -187,7 +187,7 @@ def sample_input(name: str, world: World, dispute: Dispute) -> dict[str, Any]:
                    "reason": "不属于劳动人事争议受理范围。"},
         "form_tribunal": {"arbitrators": [world.arbitrator.pk, world.users["tribunal_b"].pk,
                                           world.users["tribunal_c"].pk],
-                          "presiding": world.arbitrator.pk},
+                          "presiding": world.arbitrator.pk, "formed_on": d(5)},
         "schedule_hearing": {"scheduled_for": hearing_at.isoformat(),
                              "notice_served_on": d(6),
                              "location": "第一仲裁庭"},

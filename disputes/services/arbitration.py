@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from disputes import clocks, rules
 from disputes.models import (
+    MEDIATING,
     ArbitrationRecord,
     Award,
     AwardItem,
@@ -51,6 +52,12 @@ def dispute_apply_for_arbitration(*, dispute: Dispute, actor: User,
         if commission is None:
             raise ValidationError("本区尚未设置仲裁委员会。", code="no_commission")
         from_state = d.status
+        window = d.mediation_window_ends
+        if from_state in MEDIATING and window is not None and applied_on <= window:
+            # Law art. 14: during mediation, arbitration opens only once the window has run out.
+            raise ValidationError({"applied_on": [
+                f"调解期限至 {window} 届满，此前调解中的案件不能申请仲裁（劳动争议调解仲裁法第十四条）。"
+            ]}, code="mediation_window_running")
         d.apply_for_arbitration(commission=commission)
         pending = d.mediation_attempts.filter(result=MediationAttempt.Result.PENDING).first()
         if pending is not None:
@@ -202,10 +209,12 @@ def recusal_problems(d: Dispute, arbitrators: Sequence[User]) -> list[str]:
 
 
 def dispute_form_tribunal(*, dispute: Dispute, actor: User,
-                          arbitrators: Sequence[User], presiding: User,
+                          arbitrators: Sequence[User], presiding: User, formed_on: date,
                           expected_version: int | None = None) -> Dispute:
     def act(d: Dispute) -> Effect:
         record = _record(d)
+        if record.accepted_on and formed_on < record.accepted_on:
+            raise ValidationError({"formed_on": ["组庭日期不能早于受理日期。"]})
         members = list(arbitrators)
         qualified = set(Membership.objects.filter(
             organization_id=record.commission_id, role=Role.ARBITRATOR, is_active=True,
@@ -232,7 +241,7 @@ def dispute_form_tribunal(*, dispute: Dispute, actor: User,
                 TribunalMember.Seat.MEMBER))
             for m in members
         ])
-        return Effect(occurred_on=timezone.localdate(),
+        return Effect(occurred_on=formed_on,
                       payload={"arbitrators": [m.pk for m in members],
                                "presiding": presiding.pk})
 

@@ -142,3 +142,13 @@ def test_a_tribunal_of_two_is_refused(world: World) -> None:
     with pytest.raises(ValidationError, match="三名"):
         world.do("form_tribunal", dispute,
                  arbitrators=[world.arbitrator.pk, world.arbitrator2.pk])
+
+
+def test_a_back_dated_application_inside_the_mediation_window_is_refused(world: World) -> None:
+    dispute = world.case_in(Status.STREET_MEDIATION)  # routed weeks ago; the window has run out
+    window = dispute.mediation_window_ends
+    assert window is not None
+    with pytest.raises(ValidationError, match="第十四条"):
+        world.do("apply_for_arbitration", dispute, applied_on=window.isoformat())
+    dispute.refresh_from_db()
+    assert dispute.status == Status.STREET_MEDIATION
