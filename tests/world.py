@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from disputes import services
 from disputes.identifiers import credit_code_check_char, resident_id_check_char
-from disputes.models import Channel, Dispute, Party, Status
+from disputes.models import MEDIATING, Channel, Dispute, Party, Status
 from mediation.models import District, Membership, Organization, Role, Street
 
 User = get_user_model()
@@ -176,7 +176,10 @@ def sample_input(name: str, world: World, dispute: Dispute) -> dict[str, Any]:
                              "signed_on": on, "performance_due": d(11)},
         "record_failure": {"reason": "双方对金额分歧较大。", "ended_on": on},
         "confirm_performance": {"performed_on": d(2)},
-        "apply_for_arbitration": {"applied_on": d(2)},
+        # Law art. 14: from a mediating state only once the 15-day window has run out.
+        "apply_for_arbitration": {"applied_on": (
+            min(dispute.mediation_window_ends + dt.timedelta(days=1), today).isoformat()
+            if dispute.status in MEDIATING and dispute.mediation_window_ends else d(2))},
         "refer_to_pre_arbitration_mediation": {"referred_on": d(3)},
         "record_pre_arbitration_agreement": {"terms": "一次性支付 9000 元。", "total_amount": "9000",
                                              "signed_on": d(4)},
