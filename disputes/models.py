@@ -152,11 +152,12 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
 
     # -- conditions (side-effect free) ----------------------------------------------------
 
-    def mediation_window_passed(self) -> bool:
-        """Law art. 14: no agreement within 15 days -> a party may apply for arbitration."""
+    def mediation_window_passed(self, on: date | None = None) -> bool:
+        """Law art. 14: no agreement within 15 days -> a party may apply for arbitration.
+        `on` is the day of the application (today when the FSM asks)."""
         return (
             self.mediation_window_ends is not None
-            and timezone.localdate() > self.mediation_window_ends
+            and (on or timezone.localdate()) > self.mediation_window_ends
         )
 
     def may_apply_for_arbitration(self) -> bool:

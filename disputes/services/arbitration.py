@@ -52,11 +52,11 @@ def dispute_apply_for_arbitration(*, dispute: Dispute, actor: User,
         if commission is None:
             raise ValidationError("本区尚未设置仲裁委员会。", code="no_commission")
         from_state = d.status
-        window = d.mediation_window_ends
-        if from_state in MEDIATING and window is not None and applied_on <= window:
+        if from_state in MEDIATING and not d.mediation_window_passed(on=applied_on):
             # Law art. 14: during mediation, arbitration opens only once the window has run out.
             raise ValidationError({"applied_on": [
-                f"调解期限至 {window} 届满，此前调解中的案件不能申请仲裁（劳动争议调解仲裁法第十四条）。"
+                f"调解期限至 {d.mediation_window_ends} 届满，此前调解中的案件不能申请仲裁"
+                "（劳动争议调解仲裁法第十四条）。"
             ]}, code="mediation_window_running")
         d.apply_for_arbitration(commission=commission)
         pending = d.mediation_attempts.filter(result=MediationAttempt.Result.PENDING).first()
