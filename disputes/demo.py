@@ -745,10 +745,16 @@ class Planner:
 
     def do_accept(self) -> None:
         day = self.decision_day()
+        findings: dict[str, bool] = {}
+        if self.spec.simplified:
+            # Rules art. 56: the filing officer finds the facts clear (one ground suffices).
+            findings = {"facts_clear": True, "parties_agree": self.rng.random() < 0.5}
         procedure = Procedure.SIMPLIFIED if self.spec.simplified else Procedure.ORDINARY
-        self.add("accept", "filing_officer", accepted_on=day, procedure=procedure)
+        self.add("accept", "filing_officer", accepted_on=day, procedure=procedure, **findings)
         self.award_start = day
         self.status = S.ACCEPTED
+        # Law art. 30: the copy goes to the respondent within 5 working days.
+        self.add("serve_application", "filing_officer", served_on=self.later(0, 3))
 
     def do_refuse(self) -> None:
         day = self.decision_day()
@@ -768,6 +774,8 @@ class Planner:
         formed_on = self.later(0, 2)
         self.add("form_tribunal", "chair", arbitrators=[UserRef(u) for u in self.tribunal],
                  presiding=UserRef(self.presiding), formed_on=formed_on)
+        if self.rng.random() < 0.8:  # Law art. 30: some respondents never answer
+            self.add("record_defence", "filing_officer", received_on=self.later(2, 9))
 
     def schedule(self, name: str, **extra: Any) -> None:
         served = self.later(0, 4) if name == "postpone_hearing" else self.later(1, 5)

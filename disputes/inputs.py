@@ -151,7 +151,24 @@ class AcceptForm(TransitionForm):
     accepted_on = DateInput(_("受理日期"))
     procedure = forms.ChoiceField(label=_("程序"), choices=Procedure.choices,
                                   initial=Procedure.ORDINARY)
+    # What the filing officer found, read for simplified handling only (Rules arts. 56, 57).
+    facts_clear = forms.BooleanField(label=_("事实清楚、权利义务关系明确、争议不大"),
+                                     required=False)
+    parties_agree = forms.BooleanField(label=_("双方当事人同意简易处理"), required=False)
+    public_interest = forms.BooleanField(label=_("涉及国家利益、社会公共利益"), required=False)
+    major_social_impact = forms.BooleanField(label=_("有重大社会影响"), required=False)
+    respondent_unknown = forms.BooleanField(label=_("被申请人下落不明"), required=False)
     date_fields = ("accepted_on",)
+
+
+class ServeApplicationForm(TransitionForm):
+    served_on = DateInput(_("申请书副本送达日期"))
+    date_fields = ("served_on",)
+
+
+class RecordDefenceForm(TransitionForm):
+    received_on = DateInput(_("答辩书收到日期"))
+    date_fields = ("received_on",)
 
 
 class RefuseForm(TransitionForm):

@@ -135,6 +135,10 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
     suspended_from = models.CharField(max_length=32, blank=True, editable=False)
     outcome = models.CharField(_("结案方式"), max_length=32, choices=Outcome.choices, blank=True)
     closed_on = models.DateField(_("结案日期"), null=True, blank=True)
+    # The earliest due date among the case's running staff clocks, kept by every transition
+    # (disputes.selectors.next_due): queues sort and filter "overdue" on it in SQL.
+    next_due_on = models.DateField(_("最近期限"), null=True, blank=True)
+    next_due_clock = models.CharField(_("最近期限类型"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -145,6 +149,9 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["organization", "status"]),
             models.Index(fields=["district", "received_on"]),
+            models.Index(fields=["organization", "next_due_on"]),
+            models.Index(fields=["next_due_on"], name="dispute_next_due",
+                         condition=models.Q(next_due_on__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -244,6 +251,18 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
     @transition(field=status, source=Status.ARBITRATION_REVIEW, target=Status.NOT_ACCEPTED)
     def refuse(self, *, on: date) -> None:
         self.closed_on = on
+
+    # Law art. 30: the copy of the application is served on the respondent within 5 working
+    # days of acceptance, and the respondent answers within 10 days of receiving it (a
+    # missing defence does not stop the case). Recorded until the hearing; recording again
+    # corrects the date, and the event log keeps every date recorded.
+    @transition(field=status, source=[Status.ACCEPTED, Status.HEARING_SCHEDULED], target=None)
+    def serve_application(self) -> None:
+        pass
+
+    @transition(field=status, source=[Status.ACCEPTED, Status.HEARING_SCHEDULED], target=None)
+    def record_defence(self) -> None:
+        pass
 
     @transition(field=status, source=Status.ACCEPTED, target=None)
     def form_tribunal(self) -> None:
@@ -504,6 +523,12 @@ class ArbitrationRecord(models.Model):
         _("程序"), max_length=16, choices=Procedure.choices, default=Procedure.ORDINARY
     )
     refusal_reason = models.TextField(_("不予受理理由"), blank=True)
+    # Law art. 30: served within 5 working days of acceptance; the defence within 10 days.
+    application_served_on = models.DateField(_("申请书副本送达日期"), null=True, blank=True)
+    defence_received_on = models.DateField(_("答辩书收到日期"), null=True, blank=True)
+    # Law art. 32, Rules art. 37: the composition is notified within 5 working days of
+    # acceptance. The first formation; a tribunal re-formed after a recusal keeps it.
+    tribunal_formed_on = models.DateField(_("组庭日期"), null=True, blank=True)
     # Rules art. 46: the award clock restarts on added/changed claims, counter-claims, transfer.
     award_clock_started_on = models.DateField(_("审限起算日"), null=True, blank=True)
     extension_days = models.PositiveSmallIntegerField(_("延长审限天数"), default=0)

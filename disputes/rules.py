@@ -287,6 +287,26 @@ def simplified_procedure(case: SimplifiedCase) -> SimplifiedEligibility:
                     "《劳动人事争议仲裁办案规则》第五十六条第一款第（二）项",
                 )
             )
+        elif amount is not None:
+            notes.append(
+                Reason(
+                    "amount_above_average_wage",
+                    f"标的额 {amount} 元超过{wage.region_name} {wage.year} 年度职工年平均工资"
+                    f" {wage.annual_amount} 元。",
+                    f"The amount of {amount} yuan is above the province's {wage.year} "
+                    f"average annual wage of {wage.annual_amount} yuan.",
+                    "《劳动人事争议仲裁办案规则》第五十六条第一款第（二）项",
+                )
+            )
+        else:
+            notes.append(
+                Reason(
+                    "no_amount",
+                    "请求没有确定的金额，不能按标的额简易处理。",
+                    "The claims have no amount; the amount ground does not apply.",
+                    "《劳动人事争议仲裁办案规则》第五十六条第一款第（二）项",
+                )
+            )
     if case.both_parties_agree:
         grounds.append(
             Reason(
@@ -618,8 +638,18 @@ def limitation_warning(
         from_zh = "知道或者应当知道权利被侵害之日"
         from_en = "the day the party knew or should have known"
     if interrupted_on is not None and interrupted_on > counted_from:
-        counted_from = interrupted_on
-        from_zh, from_en = "时效中断之日", "the interruption"
+        # Only a running limitation is interrupted: one that had already run out is not
+        # revived by a later request for relief.
+        before = read_clock(
+            PeriodCode.LIMITATION,
+            counted_from,
+            today=interrupted_on,
+            met_on=interrupted_on,
+            pauses=suspensions,
+        )
+        if before.state == ClockState.MET_ON_TIME:
+            counted_from = interrupted_on
+            from_zh, from_en = "时效中断之日", "the interruption"
     reading = read_clock(
         PeriodCode.LIMITATION,
         counted_from,

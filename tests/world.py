@@ -7,6 +7,7 @@ the tribunal), arbitrator2 (same commission, not on it), chair, supervisor.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -64,7 +65,9 @@ class World:
     # -- cases ------------------------------------------------------------------------------
 
     def application(self, *, organization: Organization | None = None, amount: str = "12000.00",
-                    workers: int = 1, received_on: dt.date | None = None) -> services.Application:
+                    workers: int = 1, received_on: dt.date | None = None,
+                    **changes: Any) -> services.Application:
+        """A paper application; `changes` replace any other field (knew_on, claims, ...)."""
         parties = [
             services.PartyInput(side=Party.Side.APPLICANT, kind=Party.Kind.WORKER,
                                 name=f"张{i}明" if i else "张明", id_type=Party.IdType.RESIDENT_ID,
@@ -74,7 +77,7 @@ class World:
         parties.append(services.PartyInput(
             side=Party.Side.RESPONDENT, kind=Party.Kind.EMPLOYER, name="武汉临空港物流有限公司",
             id_type=Party.IdType.CREDIT_CODE, id_number=credit_code(7)))
-        return services.Application(
+        return dataclasses.replace(services.Application(
             district=self.district, street=self.streets[0],
             requested_organization=organization or self.center,
             dispute_type="wages", facts="拖欠 2026 年 3 月至 5 月工资。",
@@ -82,7 +85,7 @@ class World:
             claims=[services.ClaimInput(item_type="wages", description="支付拖欠工资",
                                         amount=Decimal(amount))],
             received_on=received_on or days_ago(60),
-        )
+        ), **changes)
 
     def submit(self, **kwargs: Any) -> Dispute:
         result = services.dispute_submit(actor=self.clerk, application=self.application(**kwargs),
@@ -124,13 +127,15 @@ PATHS: dict[str, list[str]] = {
                                        "refer_to_pre_arbitration_mediation"],
     Status.NOT_ACCEPTED: ["route_to_street", "record_failure", "apply_for_arbitration", "refuse"],
     Status.ACCEPTED: ["route_to_street", "record_failure", "apply_for_arbitration", "accept",
-                      "form_tribunal"],
+                      "serve_application", "form_tribunal"],
     Status.HEARING_SCHEDULED: ["route_to_street", "record_failure", "apply_for_arbitration",
-                               "accept", "form_tribunal", "schedule_hearing"],
+                               "accept", "serve_application", "form_tribunal",
+                               "record_defence", "schedule_hearing"],
     Status.DELIBERATION: ["route_to_street", "record_failure", "apply_for_arbitration", "accept",
-                          "form_tribunal", "schedule_hearing", "conclude_hearing"],
+                          "serve_application", "form_tribunal", "record_defence",
+                          "schedule_hearing", "conclude_hearing"],
     Status.SUSPENDED: ["route_to_street", "record_failure", "apply_for_arbitration", "accept",
-                       "form_tribunal", "suspend"],
+                       "serve_application", "form_tribunal", "suspend"],
     Status.CLOSED: ["route_to_street", "record_agreement", "confirm_performance"],
 }
 
@@ -143,7 +148,9 @@ ACTORS: dict[str, str] = {
     "refer_to_pre_arbitration_mediation": "filing_officer",
     "record_pre_arbitration_agreement": "filing_officer",
     "end_pre_arbitration_mediation": "filing_officer",
-    "accept": "filing_officer", "refuse": "filing_officer", "form_tribunal": "chair",
+    "accept": "filing_officer", "refuse": "filing_officer",
+    "serve_application": "filing_officer", "record_defence": "filing_officer",
+    "form_tribunal": "chair",
     "schedule_hearing": "arbitrator", "postpone_hearing": "arbitrator",
     "conclude_hearing": "arbitrator", "amend_claims": "arbitrator",
     "issue_partial_award": "arbitrator", "issue_mediation_statement": "arbitrator",
@@ -188,6 +195,8 @@ def sample_input(name: str, world: World, dispute: Dispute) -> dict[str, Any]:
         "accept": {"accepted_on": d(5), "procedure": "ordinary"},
         "refuse": {"decided_on": d(5),
                    "reason": "不属于劳动人事争议受理范围。"},
+        "serve_application": {"served_on": d(6)},
+        "record_defence": {"received_on": d(8)},
         "form_tribunal": {"arbitrators": [world.arbitrator.pk, world.users["tribunal_b"].pk,
                                           world.users["tribunal_c"].pk],
                           "presiding": world.arbitrator.pk, "formed_on": d(5)},

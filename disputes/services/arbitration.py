@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
-from disputes import clocks, rules
+from disputes import clocks, rules, selectors
 from disputes.models import (
     MEDIATING,
     ArbitrationRecord,
@@ -146,15 +146,48 @@ def next_case_number(commission: Organization, year: int) -> str:
     return f"{start}{taken + 1:04d}号"
 
 
+def _check_simplified(d: Dispute, findings: dict[str, bool]) -> list[str]:
+    """Rules arts. 56, 57: refuse simplified handling the rules do not allow, with every
+    reason; the grounds that allow it go into the event."""
+    if selectors.collective_status(d).is_collective:
+        raise ValidationError({"procedure": [ValidationError(
+            "集体争议不适用简易处理，应由三名仲裁员组成仲裁庭（办案规则第六十二条）。",
+            code="simplified_collective")]})
+    eligibility = selectors.simplified_eligibility(d, **findings)
+    if not eligibility.eligible:
+        # The exclusions of art. 57, or else why no ground of art. 56 is met (which
+        # year's average wage was used is for the screen, not a reason).
+        reasons = eligibility.exclusions or tuple(
+            note for note in eligibility.notes if note.code != "average_wage_fallback")
+        raise ValidationError({"procedure": [
+            ValidationError(f"不能简易处理：{reason.zh}（{reason.basis}）",
+                            code="simplified_not_eligible")
+            for reason in reasons
+        ]})
+    return [reason.code for reason in eligibility.grounds]
+
+
 def dispute_accept(*, dispute: Dispute, actor: User, accepted_on: date,
-                   procedure: str = Procedure.ORDINARY,
+                   procedure: str = Procedure.ORDINARY, facts_clear: bool = False,
+                   parties_agree: bool = False, public_interest: bool = False,
+                   major_social_impact: bool = False, respondent_unknown: bool = False,
                    expected_version: int | None = None) -> Dispute:
+    """Accept the application (Law art. 29). Simplified handling (Rules art. 56) needs one
+    of its grounds and none of the exclusions of art. 57: `facts_clear` .. `respondent_unknown`
+    are what the filing officer found; the amount comes from the claims."""
+
     def act(d: Dispute) -> Effect:
         record = _record(d)
         if accepted_on < record.applied_on:
             raise ValidationError({"accepted_on": ["受理日期不能早于收到仲裁申请的日期。"]})
-        if procedure == Procedure.SIMPLIFIED and d.is_collective:
-            raise ValidationError({"procedure": ["集体争议不适用简易处理（办案规则第六十二条）。"]})
+        grounds: list[str] = []
+        if procedure == Procedure.SIMPLIFIED:
+            grounds = _check_simplified(d, {
+                "facts_clear": facts_clear, "parties_agree": parties_agree,
+                "public_interest": public_interest,
+                "major_social_impact": major_social_impact,
+                "respondent_unknown": respondent_unknown,
+            })
         d.accept()
         commission = Organization.objects.select_for_update().get(pk=record.commission_id)
         decision_due = clocks.due_date("acceptance_decision", record.applied_on)
@@ -164,12 +197,75 @@ def dispute_accept(*, dispute: Dispute, actor: User, accepted_on: date,
         record.award_clock_started_on = accepted_on
         record.save(update_fields=["case_number", "accepted_on", "procedure",
                                    "award_clock_started_on"])
-        return Effect(occurred_on=accepted_on,
-                      payload={"case_number": record.case_number, "procedure": procedure,
-                               "decision_due": decision_due.date,
-                               "on_time": accepted_on <= decision_due.date})
+        payload: dict[str, Any] = {"case_number": record.case_number, "procedure": procedure,
+                                   "decision_due": decision_due.date,
+                                   "on_time": accepted_on <= decision_due.date}
+        if grounds:
+            payload["simplified_grounds"] = grounds
+        return Effect(occurred_on=accepted_on, payload=payload)
 
     return run_transition(dispute=dispute, actor=actor, name="accept",
+                          expected_version=expected_version, act=act)
+
+
+def dispute_serve_application(*, dispute: Dispute, actor: User, served_on: date,
+                              expected_version: int | None = None) -> Dispute:
+    """Law art. 30: the copy of the application is served on the respondent within 5
+    working days of acceptance. Recording it again corrects the date."""
+
+    def act(d: Dispute) -> Effect:
+        record = _record(d)
+        if record.accepted_on is None or served_on < record.accepted_on:
+            raise ValidationError({"served_on": [ValidationError(
+                f"送达日期不能早于受理日期 {record.accepted_on}。", code="served_before_acceptance")]})
+        defence = record.defence_received_on
+        if defence is not None and served_on > defence:
+            raise ValidationError({"served_on": [ValidationError(
+                f"送达日期不能晚于已登记的答辩书收到日期 {defence}。", code="served_after_defence")]})
+        d.serve_application()
+        previous = record.application_served_on
+        record.application_served_on = served_on
+        record.save(update_fields=["application_served_on"])
+        due = clocks.due_date("serve_application", record.accepted_on)
+        payload: dict[str, Any] = {"served_on": served_on, "due": due.date,
+                                   "on_time": served_on <= due.date}
+        if previous is not None:
+            payload["corrects"] = previous
+        return Effect(occurred_on=served_on, payload=payload)
+
+    return run_transition(dispute=dispute, actor=actor, name="serve_application",
+                          expected_version=expected_version, act=act)
+
+
+def dispute_record_defence(*, dispute: Dispute, actor: User, received_on: date,
+                           expected_version: int | None = None) -> Dispute:
+    """Law art. 30: the respondent answers within 10 days of receiving the copy. A late
+    defence is still recorded (and a missing one does not stop the case). Recording it
+    again corrects the date."""
+
+    def act(d: Dispute) -> Effect:
+        record = _record(d)
+        served = record.application_served_on
+        if served is None:
+            raise ValidationError({"received_on": [ValidationError(
+                "尚未登记仲裁申请书副本的送达日期：答辩期限自被申请人收到副本之日起算"
+                "（劳动争议调解仲裁法第三十条），请先登记送达。", code="not_served")]})
+        if received_on < served:
+            raise ValidationError({"received_on": [ValidationError(
+                f"答辩书收到日期不能早于申请书副本送达日期 {served}。",
+                code="defence_before_service")]})
+        d.record_defence()
+        previous = record.defence_received_on
+        record.defence_received_on = received_on
+        record.save(update_fields=["defence_received_on"])
+        due = clocks.due_date("defence", served)
+        payload: dict[str, Any] = {"received_on": received_on, "due": due.date,
+                                   "on_time": received_on <= due.date}
+        if previous is not None:
+            payload["corrects"] = previous
+        return Effect(occurred_on=received_on, payload=payload)
+
+    return run_transition(dispute=dispute, actor=actor, name="record_defence",
                           expected_version=expected_version, act=act)
 
 
@@ -222,9 +318,11 @@ def dispute_form_tribunal(*, dispute: Dispute, actor: User,
         ).values_list("user_id", flat=True))
         if any(m.pk not in qualified for m in members):
             raise ValidationError({"arbitrators": ["仲裁庭成员须为本仲裁委的仲裁员。"]})
-        if d.is_collective and len(members) != 3:
-            raise ValidationError(
-                {"arbitrators": ["集体争议应由三名仲裁员组成仲裁庭（办案规则第六十二条）。"]})
+        collective = selectors.collective_status(d)
+        if collective.tribunal_size is not None and len(members) != collective.tribunal_size:
+            raise ValidationError({"arbitrators": [ValidationError(
+                "集体争议应由三名仲裁员组成仲裁庭（劳动人事争议仲裁办案规则第六十二条）。",
+                code="collective_tribunal_size")]})
         if len(members) == 1 and record.procedure != Procedure.SIMPLIFIED:
             raise ValidationError({"arbitrators": ["独任仲裁仅适用于简单案件（简易处理）。"]})
         problems = recusal_problems(d, members)
@@ -232,6 +330,11 @@ def dispute_form_tribunal(*, dispute: Dispute, actor: User,
             raise ValidationError({"arbitrators": [f"应当回避：{p}" for p in problems]},
                                   code="recusal")
         d.form_tribunal()
+        if record.tribunal_formed_on is None:
+            # Law art. 32: the first formation meets the notice clock; a re-formation
+            # (after a recusal) does not move it.
+            record.tribunal_formed_on = formed_on
+            record.save(update_fields=["tribunal_formed_on"])
         record.tribunal.all().delete()
         sole = len(members) == 1
         TribunalMember.objects.bulk_create([

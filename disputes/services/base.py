@@ -20,6 +20,7 @@ from disputes import access
 from disputes.errors import StaleVersion
 from disputes.events import CHAIN_FIELDS, record_event
 from disputes.models import Dispute
+from disputes.selectors import next_due, with_clock_data
 
 
 @dataclass
@@ -79,4 +80,14 @@ def run_transition(
                 "status", "version", "updated_at", *CHAIN_FIELDS, *effect.update_fields
             ]
         )
+        refresh_next_due(locked)
     return locked
+
+
+def refresh_next_due(dispute: Dispute) -> None:
+    """Recompute the case's earliest running deadline from its saved rows."""
+    fresh = with_clock_data(Dispute.objects.filter(pk=dispute.pk)).get()
+    due_on, clock = next_due(fresh)
+    if (due_on, clock) != (dispute.next_due_on, dispute.next_due_clock):
+        Dispute.objects.filter(pk=dispute.pk).update(next_due_on=due_on, next_due_clock=clock)
+        dispute.next_due_on, dispute.next_due_clock = due_on, clock

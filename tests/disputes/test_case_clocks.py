@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from disputes.clocks import ClockState, due_date
+from disputes.clocks import ClockReading, ClockState, due_date
 from disputes.models import Dispute, Status
 from disputes.selectors import dispute_clocks, overdue_figures, with_clock_data
 from tests.world import World
@@ -20,11 +20,14 @@ def clock(dispute: Dispute, code: str) -> object:
     return readings[code]
 
 
-def test_an_accepted_case_shows_its_mediation_acceptance_and_award_clocks(world: World) -> None:
+def test_an_accepted_case_shows_its_mediation_acceptance_service_tribunal_and_award_clocks(
+    world: World,
+) -> None:
     dispute = world.case_in(Status.ACCEPTED)
     codes = [r.code for r in dispute_clocks(with_clock_data(
         Dispute.objects.filter(pk=dispute.pk)).get())]
-    assert codes == ["mediation_window", "acceptance_decision", "award"]
+    assert codes == ["mediation_window", "acceptance_decision", "serve_application", "defence",
+                     "tribunal_notice", "award"]
     acceptance = clock(dispute, "acceptance_decision")
     assert acceptance.state == ClockState.MET_ON_TIME  # type: ignore[attr-defined]
 
@@ -81,3 +84,126 @@ def test_a_queue_of_clocks_costs_a_fixed_number_of_queries(world: World, count: 
         for d in with_clock_data(Dispute.objects.all()):
             dispute_clocks(d)
     assert len(queries) <= 5
+
+
+# --- Service, defence and tribunal notice, on real dates --------------------------------
+# The case is filed at the commission on Mon 2026-09-28, the application received Tue
+# 9-29 and accepted Wed 9-30, just before the National Day holidays (Oct 1-7, make-up
+# working Saturday Oct 10). Five working days from 9-30: Oct 8, 9, 10, 12, 13.
+D = dt.date
+ACCEPTED_ON = D(2026, 9, 30)
+FIVE_WORKING_DAYS_LATER = D(2026, 10, 13)
+
+
+def accepted_on_the_eve_of_national_day(world: World) -> Dispute:
+    dispute = world.submit(received_on=D(2026, 9, 28))
+    dispute = world.do("apply_for_arbitration", dispute, applied_on="2026-09-29")
+    return world.do("accept", dispute, accepted_on=ACCEPTED_ON.isoformat())
+
+
+def readings_on(dispute: Dispute, today: dt.date) -> dict[str, ClockReading]:
+    d = with_clock_data(Dispute.objects.filter(pk=dispute.pk)).get()
+    return {r.code: r for r in dispute_clocks(d, today=today)}
+
+
+@pytest.mark.parametrize(
+    ("served_on", "today", "state", "days_left"),
+    [
+        (D(2026, 10, 13), D(2026, 11, 2), ClockState.MET_ON_TIME, 0),
+        (D(2026, 10, 8), D(2026, 11, 2), ClockState.MET_ON_TIME, 4),  # Oct 9, 10, 12, 13
+        (D(2026, 10, 14), D(2026, 11, 2), ClockState.MET_LATE, -1),
+        (D(2026, 10, 19), D(2026, 11, 2), ClockState.MET_LATE, -4),  # Oct 14, 15, 16, 19
+        (None, D(2026, 10, 7), ClockState.RUNNING, 5),  # a holiday: all five still ahead
+        (None, D(2026, 10, 10), ClockState.RUNNING, 2),  # the make-up Saturday counts
+        (None, D(2026, 10, 13), ClockState.RUNNING, 0),
+        (None, D(2026, 10, 15), ClockState.OVERDUE, -2),
+    ],
+)
+def test_the_service_clock_runs_five_working_days_from_acceptance(
+    world: World, served_on: dt.date | None, today: dt.date, state: ClockState, days_left: int,
+) -> None:
+    dispute = accepted_on_the_eve_of_national_day(world)
+    if served_on is not None:
+        world.do("serve_application", dispute, served_on=served_on.isoformat())
+    reading = readings_on(dispute, today)["serve_application"]
+    assert (reading.started_on, reading.due_on) == (ACCEPTED_ON, FIVE_WORKING_DAYS_LATER)
+    assert (reading.state, reading.days_left) == (state, days_left)
+
+
+# Served Fri 2026-10-09: ten working days are Oct 10 (make-up Saturday), 12-16, 19-22.
+@pytest.mark.parametrize(
+    ("received_on", "today", "state", "days_left"),
+    [
+        (D(2026, 10, 22), D(2026, 11, 2), ClockState.MET_ON_TIME, 0),
+        (D(2026, 10, 12), D(2026, 11, 2), ClockState.MET_ON_TIME, 8),
+        (D(2026, 10, 23), D(2026, 11, 2), ClockState.MET_LATE, -1),
+        (None, D(2026, 10, 9), ClockState.RUNNING, 10),
+        (None, D(2026, 10, 21), ClockState.RUNNING, 1),
+        (None, D(2026, 10, 26), ClockState.OVERDUE, -2),  # Oct 23 and Mon 26
+    ],
+)
+def test_the_defence_clock_runs_ten_working_days_from_service(
+    world: World, received_on: dt.date | None, today: dt.date, state: ClockState,
+    days_left: int,
+) -> None:
+    dispute = accepted_on_the_eve_of_national_day(world)
+    world.do("serve_application", dispute, served_on="2026-10-09")
+    if received_on is not None:
+        world.do("record_defence", dispute, received_on=received_on.isoformat())
+    reading = readings_on(dispute, today)["defence"]
+    assert (reading.started_on, reading.due_on) == (D(2026, 10, 9), D(2026, 10, 22))
+    assert (reading.state, reading.days_left) == (state, days_left)
+
+
+def test_there_is_no_defence_clock_before_service(world: World) -> None:
+    dispute = accepted_on_the_eve_of_national_day(world)
+    readings = readings_on(dispute, D(2026, 10, 20))
+    assert "defence" not in readings
+    assert readings["serve_application"].state == ClockState.OVERDUE
+
+
+@pytest.mark.parametrize(
+    ("formed_on", "today", "state", "days_left"),
+    [
+        (D(2026, 10, 9), D(2026, 11, 2), ClockState.MET_ON_TIME, 3),  # Oct 10, 12, 13
+        (D(2026, 10, 13), D(2026, 11, 2), ClockState.MET_ON_TIME, 0),
+        (D(2026, 10, 14), D(2026, 11, 2), ClockState.MET_LATE, -1),
+        (None, D(2026, 10, 12), ClockState.RUNNING, 1),
+        (None, D(2026, 10, 14), ClockState.OVERDUE, -1),
+    ],
+)
+def test_the_tribunal_notice_clock_is_met_by_the_formation_date(
+    world: World, formed_on: dt.date | None, today: dt.date, state: ClockState, days_left: int,
+) -> None:
+    dispute = accepted_on_the_eve_of_national_day(world)
+    if formed_on is not None:
+        world.do("form_tribunal", dispute, formed_on=formed_on.isoformat())
+    reading = readings_on(dispute, today)["tribunal_notice"]
+    assert (reading.started_on, reading.due_on) == (ACCEPTED_ON, FIVE_WORKING_DAYS_LATER)
+    assert (reading.state, reading.days_left) == (state, days_left)
+
+
+def test_a_re_formed_tribunal_keeps_the_first_formation_date(world: World) -> None:
+    dispute = accepted_on_the_eve_of_national_day(world)
+    world.do("form_tribunal", dispute, formed_on="2026-10-09")
+    world.do("form_tribunal", dispute, formed_on="2026-10-20")  # e.g. after a recusal
+    record = Dispute.objects.get(pk=dispute.pk).arbitration
+    assert record.tribunal_formed_on == D(2026, 10, 9)
+    assert readings_on(dispute, D(2026, 11, 2))["tribunal_notice"].state == ClockState.MET_ON_TIME
+
+
+def test_a_case_closed_before_service_shows_no_service_or_tribunal_clock(world: World) -> None:
+    dispute = accepted_on_the_eve_of_national_day(world)
+    world.do("withdraw", dispute, closed_on="2026-10-08")
+    codes = set(readings_on(dispute, D(2026, 11, 2)))
+    assert {"serve_application", "tribunal_notice", "defence"}.isdisjoint(codes)
+    assert {"acceptance_decision", "award"} <= codes
+
+
+def test_a_closed_case_keeps_the_clocks_it_met(world: World) -> None:
+    dispute = accepted_on_the_eve_of_national_day(world)
+    world.do("serve_application", dispute, served_on="2026-10-09")
+    world.do("withdraw", dispute, closed_on="2026-10-12")
+    readings = readings_on(dispute, D(2026, 11, 2))
+    assert readings["serve_application"].state == ClockState.MET_ON_TIME
+    assert "defence" not in readings  # no defence came before the case closed

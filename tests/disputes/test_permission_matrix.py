@@ -31,6 +31,7 @@ STATE_FOR = {
     "record_pre_arbitration_agreement": S.PRE_ARBITRATION_MEDIATION,
     "end_pre_arbitration_mediation": S.PRE_ARBITRATION_MEDIATION,
     "accept": S.ARBITRATION_REVIEW, "refuse": S.ARBITRATION_REVIEW,
+    "serve_application": S.ACCEPTED, "record_defence": S.ACCEPTED,
     "form_tribunal": S.ACCEPTED, "schedule_hearing": S.ACCEPTED,
     "postpone_hearing": S.HEARING_SCHEDULED, "conclude_hearing": S.HEARING_SCHEDULED,
     "amend_claims": S.ACCEPTED, "issue_partial_award": S.DELIBERATION,
@@ -53,6 +54,9 @@ MAY_ACT: dict[str, set[str]] = {
     "record_pre_arbitration_agreement": {"filing_officer", "arbitrator", "arbitrator2"},
     "end_pre_arbitration_mediation": {"filing_officer", "arbitrator", "arbitrator2"},
     "accept": {"filing_officer"}, "refuse": {"filing_officer"},
+    # The tribunal is formed on these cases: only its arbitrator acts, not arbitrator2.
+    "serve_application": {"filing_officer", "arbitrator"},
+    "record_defence": {"filing_officer", "arbitrator"},
     "form_tribunal": {"chair"},
     "schedule_hearing": {"arbitrator"}, "postpone_hearing": {"arbitrator"},
     "conclude_hearing": {"arbitrator"},

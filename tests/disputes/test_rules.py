@@ -181,6 +181,16 @@ def test_the_previous_years_average_wage_is_used_or_the_fallback_is_said() -> No
     assert [note.code for note in earlier.notes] == ["no_average_wage", "no_ground"]
 
 
+def test_why_the_amount_is_not_a_ground_is_said() -> None:
+    above = simplified(amount=Decimal("150000"))
+    assert [note.code for note in above.notes] == ["amount_above_average_wage", "no_ground"]
+    assert "150000 元超过湖北省 2024 年度职工年平均工资 100000.00 元" in above.notes[0].zh
+    no_amount = simplified(amount=None)
+    assert [note.code for note in no_amount.notes] == ["no_amount", "no_ground"]
+    within = simplified(amount=Decimal("100000.00"))
+    assert within.notes == ()
+
+
 # --- Collective disputes (Rules art. 62) -------------------------------------------------
 
 
@@ -324,3 +334,25 @@ def test_an_interruption_starts_the_year_anew_and_a_suspension_stops_it() -> Non
         suspensions=[Pause(D(2024, 9, 2), D(2024, 11, 1))],
     )
     assert (suspended.out_of_time, suspended.runs_until) == (False, D(2025, 8, 4))
+
+
+def test_an_interruption_after_the_year_ran_out_does_not_revive_it() -> None:
+    # Knew on Mon 2024-06-03: the year ran out on Tue 2025-06-03.
+    too_late = rules.limitation_warning(
+        claim_kind="damages",
+        knew_on=D(2024, 6, 3),
+        applied_on=D(2025, 9, 1),
+        interrupted_on=D(2025, 6, 4),
+    )
+    assert (too_late.out_of_time, too_late.counted_from, too_late.runs_until) == (
+        True,
+        D(2024, 6, 3),
+        D(2025, 6, 3),
+    )
+    on_the_last_day = rules.limitation_warning(
+        claim_kind="damages",
+        knew_on=D(2024, 6, 3),
+        applied_on=D(2025, 9, 1),
+        interrupted_on=D(2025, 6, 3),
+    )
+    assert (on_the_last_day.out_of_time, on_the_last_day.counted_from) == (False, D(2025, 6, 3))

@@ -39,6 +39,8 @@ PLAN = {
     "end_pre_arbitration_mediation": (S.PRE_ARBITRATION_MEDIATION, S.ARBITRATION_REVIEW),
     "accept": (S.ARBITRATION_REVIEW, S.ACCEPTED),
     "refuse": (S.ARBITRATION_REVIEW, S.NOT_ACCEPTED),
+    "serve_application": (S.ACCEPTED, S.ACCEPTED),
+    "record_defence": (S.ACCEPTED, S.ACCEPTED),
     "form_tribunal": (S.ACCEPTED, S.ACCEPTED),
     "schedule_hearing": (S.ACCEPTED, S.HEARING_SCHEDULED),
     "postpone_hearing": (S.HEARING_SCHEDULED, S.HEARING_SCHEDULED),

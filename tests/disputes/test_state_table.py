@@ -40,6 +40,9 @@ ALLOWED[S.PRE_ARBITRATION_MEDIATION] |= {"assign_mediator": SAME,
                                          "end_pre_arbitration_mediation": S.ARBITRATION_REVIEW}
 ALLOWED[S.ACCEPTED] |= {"form_tribunal": SAME, "schedule_hearing": S.HEARING_SCHEDULED}
 ALLOWED[S.HEARING_SCHEDULED] |= {"postpone_hearing": SAME, "conclude_hearing": S.DELIBERATION}
+for state in (S.ACCEPTED, S.HEARING_SCHEDULED):
+    # Law art. 30: service and defence are recorded until the hearing.
+    ALLOWED[state] |= {"serve_application": SAME, "record_defence": SAME}
 ALLOWED[S.DELIBERATION] |= {"issue_award": S.CLOSED}
 for state in ARBITRATING:
     ALLOWED[state] |= {"amend_claims": SAME, "issue_partial_award": SAME,

@@ -1,0 +1,1 @@
+"""Benchmarks that print, never tests: see bench/README.md."""
