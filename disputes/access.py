@@ -6,12 +6,15 @@ Used by the services, the API, the web pages and the websocket consumers alike
 
 from __future__ import annotations
 
+import contextlib
+
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from disputes.errors import ActionNotPermitted, NotInScope
 from disputes.lifecycle import TRANSITIONS, TransitionSpec
 from disputes.models import (
+    TERMINAL,
     ArbitrationRecord,
     Dispute,
     MediationAttempt,
@@ -28,10 +31,18 @@ def _staff_org_ids(user: AnyUser) -> set[int]:
     return {m.organization_id for m in active_memberships(user) if m.role != Role.SUPERVISOR}
 
 
-def _supervised_district_ids(user: AnyUser) -> set[int]:
+def supervised_district_ids(user: AnyUser) -> set[int]:
     return {
         m.organization.district_id for m in active_memberships(user) if m.role == Role.SUPERVISOR
     }
+
+
+def may_watch_queue(user: AnyUser, organization_id: int) -> bool:
+    """Active staff of the organization; supervisors watch the dashboard, not queues."""
+    return any(
+        m.organization_id == organization_id and m.role != Role.SUPERVISOR
+        for m in active_memberships(user)
+    )
 
 
 def disputes_for_user(user: AnyUser) -> QuerySet[Dispute]:
@@ -39,7 +50,7 @@ def disputes_for_user(user: AnyUser) -> QuerySet[Dispute]:
     if not user.is_authenticated:
         return Dispute.objects.none()
     org_ids = _staff_org_ids(user)
-    districts = _supervised_district_ids(user)
+    districts = supervised_district_ids(user)
     scope = Q(Exists(Party.objects.filter(dispute=OuterRef("pk"), user=user)))
     if districts:
         scope |= Q(district_id__in=districts)
@@ -55,7 +66,7 @@ def disputes_for_user(user: AnyUser) -> QuerySet[Dispute]:
 def can_view(user: AnyUser, dispute: Dispute) -> bool:
     if not user.is_authenticated:
         return False
-    if dispute.district_id in _supervised_district_ids(user):
+    if dispute.district_id in supervised_district_ids(user):
         return True
     if dispute.organization_id in _staff_org_ids(user):
         return True
@@ -137,3 +148,32 @@ def available_transitions(user: AnyUser, dispute: Dispute) -> list[TransitionSpe
         spec for name, spec in TRANSITIONS.items()
         if name in possible and can_perform(user, dispute, name)
     ]
+
+
+# Roles whose work needs parties' full identifiers and phones: they record applications,
+# contact the parties and draft agreements, decisions and awards. Supervisors see figures,
+# not identities.
+IDENTIFIER_ROLES = frozenset({
+    Role.INTAKE_CLERK, Role.MEDIATOR, Role.HEAD, Role.FILING_OFFICER, Role.ARBITRATOR,
+    Role.CHAIR,
+})
+
+
+def sees_identifiers(user: AnyUser, dispute: Dispute) -> bool:
+    """Staff of the case's organization (or of its arbitration commission) in a role that
+    needs them. Parties see their own identifiers only (decided where parties are shown)."""
+    if not user.is_authenticated:
+        return False
+    orgs = {dispute.organization_id}
+    with contextlib.suppress(ArbitrationRecord.DoesNotExist):
+        orgs.add(dispute.arbitration.commission_id)
+    return any(
+        m.organization_id in orgs and m.role in IDENTIFIER_ROLES for m in active_memberships(user)
+    )
+
+
+def may_add_evidence(user: AnyUser, dispute: Dispute) -> bool:
+    """Parties and the case's own staff add evidence while the case is open."""
+    if dispute.status in TERMINAL:
+        return False
+    return bool(party_sides(user, dispute)) or sees_identifiers(user, dispute)

@@ -1,0 +1,372 @@
+"""What the API answers with. Read serializers only shape output; input goes through the
+transition forms (disputes/inputs.py) and the intake serializer, which accept only the
+fields a user may set (no state, version, tracking number or organization)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from disputes.clocks import ClockReading
+from disputes.identifiers import mask_id_number, mask_phone
+from disputes.models import (
+    Agreement,
+    ArbitrationRecord,
+    Award,
+    AwardItem,
+    Claim,
+    Dispute,
+    DisputeEvent,
+    Evidence,
+    Hearing,
+    MediationAttempt,
+    MediationSession,
+    Party,
+    Suspension,
+    TribunalMember,
+)
+from disputes.plain import event_label
+from mediation.models import Organization, Street
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses fields it does not know instead of silently dropping them, so a client that
+    sends `status` or `version` learns at once that it cannot set them."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: ["不能设置此字段。"] for name in unknown}
+                )
+        return super().to_internal_value(data)
+
+
+class OrganizationRefSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "short_name", "kind", "kind_label"]
+
+
+class StreetRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Street
+        fields = ["id", "code", "name"]
+
+
+class ClockSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.SerializerMethodField()  # type: ignore[assignment]
+    basis = serializers.CharField()
+    started_on = serializers.DateField()
+    due_on = serializers.DateField()
+    unit = serializers.CharField()
+    days_left = serializers.IntegerField()
+    state = serializers.CharField()
+    provisional = serializers.BooleanField()
+    paused_days = serializers.IntegerField()
+    extension_days = serializers.IntegerField()
+
+    def get_label(self, reading: ClockReading) -> str:
+        from django.utils.translation import get_language
+
+        english = (get_language() or "zh-hans").startswith("en")
+        return reading.label_en if english else reading.label_zh
+
+
+class PartyNameSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Party
+        fields = ["side", "kind", "name"]
+
+
+class DisputeListSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display")
+    dispute_type_label = serializers.CharField(source="get_dispute_type_display")
+    organization = OrganizationRefSerializer()
+    street = StreetRefSerializer(allow_null=True)
+    parties = PartyNameSerializer(many=True)
+    clocks = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Dispute
+        fields = [
+            "id", "url", "tracking_number", "status", "status_label", "dispute_type",
+            "dispute_type_label", "organization", "street", "is_collective",
+            "is_new_employment_form", "is_migrant_wage", "channel", "received_on",
+            "outcome", "closed_on", "next_due_on", "next_due_clock", "version", "parties",
+            "clocks",
+        ]
+
+    @extend_schema_field(ClockSerializer(many=True))
+    def get_clocks(self, dispute: Dispute) -> list[dict[str, Any]]:
+        readings = self.context["clocks"].get(dispute.pk, [])
+        return ClockSerializer(readings, many=True).data  # type: ignore[return-value]
+
+    def get_url(self, dispute: Dispute) -> str:
+        return reverse("api:dispute-detail", args=[dispute.pk])
+
+
+class PartySerializer(serializers.ModelSerializer):
+    """Identifiers masked unless the reader's role needs them or it is their own row."""
+
+    side_label = serializers.CharField(source="get_side_display")
+    id_type_label = serializers.CharField(source="get_id_type_display")
+    id_number = serializers.SerializerMethodField()
+    phone = serializers.SerializerMethodField()
+    is_you = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Party
+        fields = [
+            "id", "side", "side_label", "kind", "name", "id_type", "id_type_label",
+            "id_number", "id_warning", "phone", "address", "is_representative", "is_you",
+        ]
+
+    def _unmasked(self, party: Party) -> bool:
+        return bool(self.context.get("sees_identifiers")) or self.get_is_you(party)
+
+    def get_is_you(self, party: Party) -> bool:
+        user = self.context["request"].user
+        return party.user_id is not None and party.user_id == user.pk
+
+    def get_id_number(self, party: Party) -> str:
+        return party.id_number if self._unmasked(party) else mask_id_number(party.id_number)
+
+    def get_phone(self, party: Party) -> str:
+        return party.phone if self._unmasked(party) else mask_phone(party.phone)
+
+    def to_representation(self, party: Party) -> dict[str, Any]:
+        data = super().to_representation(party)
+        if not self._unmasked(party):
+            data["address"] = ""
+        return data
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    item_type_label = serializers.CharField(source="get_item_type_display")
+
+    class Meta:
+        model = Claim
+        fields = ["id", "item_type", "item_type_label", "description", "amount",
+                  "is_counter_claim", "added_on", "is_withdrawn"]
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "original_name", "content_type", "size", "sha256", "description",
+                  "uploaded_at", "download_url"]
+
+    def get_download_url(self, evidence: Evidence) -> str:
+        return reverse("api:evidence-download", args=[evidence.dispute_id, evidence.pk])
+
+
+class EvidenceUploadSerializer(StrictSerializer):
+    file = serializers.FileField(help_text="PDF、JPEG 或 PNG，按文件内容识别类型")
+    description = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MediationSession
+        fields = ["id", "scheduled_for", "location", "note"]
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Agreement
+        fields = ["terms", "total_amount", "signed_on", "performance_due", "performed",
+                  "performed_on"]
+
+
+class MediationAttemptSerializer(serializers.ModelSerializer):
+    organization = OrganizationRefSerializer()
+    tier_label = serializers.CharField(source="get_tier_display")
+    result_label = serializers.CharField(source="get_result_display")
+    mediator = serializers.SerializerMethodField()
+    sessions = SessionSerializer(many=True)
+    agreement = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MediationAttempt
+        fields = ["id", "organization", "tier", "tier_label", "mediator", "received_on",
+                  "ended_on", "result", "result_label", "failure_reason", "sessions",
+                  "agreement"]
+
+    def get_mediator(self, attempt: MediationAttempt) -> str:
+        return display_name(attempt.mediator)
+
+    @extend_schema_field(AgreementSerializer(allow_null=True))
+    def get_agreement(self, attempt: MediationAttempt) -> dict[str, Any] | None:
+        try:
+            return AgreementSerializer(attempt.agreement).data
+        except Agreement.DoesNotExist:
+            return None
+
+
+def display_name(user: Any) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+class TribunalMemberSerializer(serializers.ModelSerializer):
+    arbitrator = serializers.SerializerMethodField()
+    arbitrator_id = serializers.IntegerField()
+    seat_label = serializers.CharField(source="get_seat_display")
+
+    class Meta:
+        model = TribunalMember
+        fields = ["arbitrator_id", "arbitrator", "seat", "seat_label"]
+
+    def get_arbitrator(self, member: TribunalMember) -> str:
+        return display_name(member.arbitrator)
+
+
+class HearingSerializer(serializers.ModelSerializer):
+    state_label = serializers.CharField(source="get_state_display")
+
+    class Meta:
+        model = Hearing
+        fields = ["id", "scheduled_for", "notice_served_on", "location", "state",
+                  "state_label", "postponement_reason"]
+
+
+class SuspensionSerializer(serializers.ModelSerializer):
+    reason_label = serializers.CharField(source="get_reason_display")
+
+    class Meta:
+        model = Suspension
+        fields = ["id", "reason", "reason_label", "note", "started_on", "ended_on"]
+
+
+class AwardItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AwardItem
+        fields = ["claim_id", "decision", "granted_amount", "is_final", "final_reason"]
+
+
+class AwardSerializer(serializers.ModelSerializer):
+    items = AwardItemSerializer(many=True)
+
+    class Meta:
+        model = Award
+        fields = ["id", "kind", "issued_on", "reasoning", "result", "items"]
+
+
+class ArbitrationSerializer(serializers.ModelSerializer):
+    commission = OrganizationRefSerializer()
+    procedure_label = serializers.CharField(source="get_procedure_display")
+    tribunal = TribunalMemberSerializer(many=True)
+    hearings = HearingSerializer(many=True)
+    suspensions = SuspensionSerializer(many=True)
+    awards = AwardSerializer(many=True)
+
+    class Meta:
+        model = ArbitrationRecord
+        fields = ["commission", "applied_on", "case_number", "accepted_on", "procedure",
+                  "procedure_label", "refusal_reason", "award_clock_started_on",
+                  "extension_days", "extension_approved_on", "tribunal", "hearings",
+                  "suspensions", "awards"]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    label = serializers.SerializerMethodField()  # type: ignore[assignment]
+    payload = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DisputeEvent
+        fields = ["id", "seq", "kind", "label", "from_state", "to_state", "occurred_on",
+                  "recorded_at", "payload"]
+
+    def get_label(self, event: DisputeEvent) -> str:
+        return event_label(event.kind)
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_payload(self, event: DisputeEvent) -> dict[str, Any]:
+        # Payloads may name people and amounts: the case's staff see them, parties do not.
+        return event.payload if self.context.get("sees_identifiers") else {}
+
+
+class InputFieldSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    type = serializers.CharField()
+    required = serializers.BooleanField()  # type: ignore[assignment]
+    choices = serializers.ListField(child=serializers.DictField(), required=False)
+
+
+class AvailableTransitionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    target = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    url = serializers.CharField()
+    input = InputFieldSerializer(many=True)
+
+
+class NoticeSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    level = serializers.ChoiceField(choices=["info", "warning"])
+    text = serializers.CharField()
+    basis = serializers.CharField()
+
+
+class DisputeDetailSerializer(DisputeListSerializer):
+    requested_organization = OrganizationRefSerializer(allow_null=True)
+    mediator = serializers.SerializerMethodField()
+    parties = serializers.SerializerMethodField()  # type: ignore[assignment]
+    claims = ClaimSerializer(many=True)
+    evidence = EvidenceSerializer(many=True)
+    mediation_attempts = MediationAttemptSerializer(many=True)
+    arbitration = serializers.SerializerMethodField()
+    timeline = serializers.SerializerMethodField()
+    available_transitions = serializers.SerializerMethodField()
+    notices = serializers.SerializerMethodField()
+
+    class Meta(DisputeListSerializer.Meta):
+        fields = [
+            *DisputeListSerializer.Meta.fields, "requested_organization", "mediator", "facts",
+            "knew_on", "employment_ended_on", "mediation_window_ends", "claims",
+            "evidence", "mediation_attempts", "arbitration", "timeline",
+            "available_transitions", "notices",
+        ]
+
+    def get_mediator(self, dispute: Dispute) -> str:
+        return display_name(dispute.mediator)
+
+    @extend_schema_field(PartySerializer(many=True))
+    def get_parties(self, dispute: Dispute) -> list[dict[str, Any]]:
+        return PartySerializer(dispute.parties.all(), many=True,  # type: ignore[return-value]
+                               context=self.context).data
+
+    @extend_schema_field(ArbitrationSerializer(allow_null=True))
+    def get_arbitration(self, dispute: Dispute) -> dict[str, Any] | None:
+        try:
+            record = dispute.arbitration
+        except ArbitrationRecord.DoesNotExist:
+            return None
+        return ArbitrationSerializer(record, context=self.context).data
+
+    @extend_schema_field(EventSerializer(many=True))
+    def get_timeline(self, dispute: Dispute) -> list[dict[str, Any]]:
+        return EventSerializer(dispute.events.order_by("seq"), many=True,  # type: ignore[return-value]
+                               context=self.context).data
+
+    @extend_schema_field(AvailableTransitionSerializer(many=True))
+    def get_available_transitions(self, dispute: Dispute) -> list[dict[str, Any]]:
+        return self.context["available_transitions"]
+
+    @extend_schema_field(NoticeSerializer(many=True))
+    def get_notices(self, dispute: Dispute) -> list[dict[str, str]]:
+        return self.context.get("notices", [])

@@ -1,0 +1,185 @@
+"""Cases: the scoped list, the detail with everything a case screen needs, transitions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import get_language
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import filters, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api import describe
+from api.filters import DisputeFilter
+from api.serializers import DisputeDetailSerializer, DisputeListSerializer
+from disputes import access, selectors
+from disputes.errors import NotInScope
+from disputes.lifecycle import TRANSITIONS
+from disputes.models import Dispute, Hearing, Party, TribunalMember
+from disputes.services import dispute_transition
+
+from ._shared import ErrorSerializer, parse_version
+
+
+class DisputeCursor(CursorPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+    ordering = ("-received_on", "-id")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="案件列表", responses={
+        200: DisputeListSerializer(many=True), 400: ErrorSerializer, 404: ErrorSerializer}),
+    retrieve=extend_schema(summary="案件详情", responses={
+        200: DisputeDetailSerializer, 404: ErrorSerializer}),
+)
+class DisputeViewSet(viewsets.ReadOnlyModelViewSet):
+    """劳动人事争议案件：仅返回当前用户有权查看的案件。"""
+
+    lookup_value_regex = r"[0-9]+"
+    filterset_class = DisputeFilter
+    filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
+    ordering_fields = ["received_on", "updated_at", "id", "next_due_on"]
+    pagination_class = DisputeCursor
+    queryset = Dispute.objects.none()  # the schema's model; requests use get_queryset
+
+    def get_queryset(self) -> QuerySet[Dispute]:
+        return self.case_queryset(access.disputes_for_user(self.request.user))
+
+    def case_queryset(self, scoped: QuerySet[Dispute]) -> QuerySet[Dispute]:
+        base = selectors.with_clock_data(scoped).select_related("organization", "street")
+        if self.action == "list":
+            return base.prefetch_related(
+                Prefetch("parties", queryset=Party.objects.order_by("side", "pk")))
+        return base.select_related("requested_organization", "mediator").prefetch_related(
+            Prefetch("parties", queryset=Party.objects.order_by("side", "pk")),
+            "claims", "evidence",
+            "mediation_attempts__organization", "mediation_attempts__mediator",
+            "mediation_attempts__sessions", "mediation_attempts__agreement",
+            Prefetch("arbitration__tribunal",
+                     queryset=TribunalMember.objects.select_related("arbitrator")),
+            Prefetch("arbitration__hearings", queryset=Hearing.objects.order_by("scheduled_for")),
+            "arbitration__awards__items",
+            "arbitration__commission",
+        )
+
+    def get_object(self) -> Dispute:
+        """Like DRF's, without turning a server error (ValueError) into a 404."""
+        try:
+            return self.get_queryset().get(pk=int(self.kwargs["pk"]))
+        except Dispute.DoesNotExist as exc:
+            raise NotInScope from exc
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
+        return DisputeListSerializer if self.action == "list" else DisputeDetailSerializer
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        context.setdefault("clocks", {})
+        return context
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        if "next_due_on" in request.query_params.get("ordering", ""):
+            # Soonest deadline first: only cases with a running deadline have a place in it.
+            queryset = queryset.filter(next_due_on__isnull=False)
+        page = self.paginate_queryset(queryset)
+        rows = page if page is not None else list(queryset)
+        context = self.get_serializer_context()
+        context["clocks"] = selectors.clocks_for_many(rows, today=timezone.localdate())
+        data = DisputeListSerializer(rows, many=True, context=context).data
+        return self.get_paginated_response(data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(detail_data(request, self.get_object()))
+
+    @extend_schema(
+        summary="执行案件流转",
+        request=inline_serializer("TransitionInput", fields={
+            "version": serializers.IntegerField(required=False, help_text="案件版本（或 If-Match）"),
+        }),
+        parameters=[OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER,
+                                     description="案件版本号，与 version 字段二选一")],
+        responses={200: DisputeDetailSerializer, 400: ErrorSerializer, 403: ErrorSerializer,
+                   404: ErrorSerializer, 409: ErrorSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)",
+            url_name="transition", filter_backends=[], pagination_class=None)
+    def transition(self, request: Request, pk: str, name: str) -> Response:
+        if name not in TRANSITIONS:
+            return Response({"code": "not_found", "detail": "没有这个操作。"},
+                            status=status.HTTP_404_NOT_FOUND)
+        dispute = access.access_dispute(request.user, int(pk))
+        access.require_transition(request.user, dispute, name)  # 403 before any input check
+        raw: Any = request.data
+        data: dict[str, Any] = dict(raw.items()) if hasattr(raw, "items") else {}
+        if hasattr(raw, "getlist"):  # form-encoded: keep repeated fields as lists
+            data = {key: (values if len(values) > 1 else values[0])
+                    for key, values in raw.lists()}
+        version = parse_version(request, data.pop("version", None))
+        spec = TRANSITIONS[name]
+        unknown = sorted(set(data) - set(spec.form.base_fields))
+        if unknown:
+            return Response({"code": "invalid", "detail": "提交的内容有误，请按提示修改。",
+                             "errors": {key: ["不能设置此字段。"] for key in unknown}},
+                            status=status.HTTP_400_BAD_REQUEST)
+        dispute_transition(dispute=dispute, actor=request.user, name=name, data=data,
+                           expected_version=version)
+        # The answer describes the case as the action left it, even when the action moved it
+        # out of the actor's scope (a clerk routing it to another center): identifiers are
+        # then masked and no further transition is offered.
+        fresh = self.case_queryset(Dispute.objects.all()).get(pk=dispute.pk)
+        return Response(detail_data(request, fresh))
+
+
+def detail_data(request: Request, dispute: Dispute) -> dict[str, Any]:
+    user = request.user
+    context = {
+        "request": request,
+        "sees_identifiers": access.sees_identifiers(user, dispute),
+        "clocks": {dispute.pk: selectors.dispute_clocks(dispute)},
+        "available_transitions": describe.available(user, dispute),
+        "notices": selectors_notices(user, dispute),
+    }
+    return DisputeDetailSerializer(dispute, context=context).data
+
+
+def selectors_notices(user: access.AnyUser, dispute: Dispute) -> list[dict[str, str]]:
+    """What the case's staff must not miss when deciding: the one-year limitation (a
+    warning, never a ground to refuse) and collective handling. None for parties."""
+    if not access.sees_identifiers(user, dispute):
+        return []
+    english = (get_language() or "zh-hans").startswith("en")
+    notices: list[dict[str, str]] = []
+    limitation = selectors.limitation_notice(dispute)
+    notices.append({
+        "code": "limitation",
+        "level": "warning" if limitation.out_of_time or not limitation.checked else "info",
+        "text": limitation.reason_en if english else limitation.reason_zh,
+        "basis": limitation.basis,
+    })
+    collective = selectors.collective_status(dispute)
+    if collective.is_collective:
+        text_en = (f"Collective dispute ({collective.workers} workers): priority filing and "
+                   "hearing, a tribunal of three arbitrators.")
+        text_zh = (f"集体劳动人事争议（劳动者 {collective.workers} 人）：优先立案、优先审理，"
+                   "组成三人仲裁庭。")
+        basis = "; ".join(r.basis for r in collective.reasons)
+        notices.append({
+            "code": "collective", "level": "info", "text": text_en if english else text_zh,
+            "basis": basis or "《劳动人事争议仲裁办案规则》第六十二条",
+        })
+    return notices
