@@ -1,4 +1,7 @@
-"""ASGI entry point: HTTP through Django, websockets through Channels (see api/routing.py)."""
+"""ASGI entry point: HTTP through Django, websockets through Channels
+(notifications/routing.py), each websocket behind the origin check and the session login.
+
+Without Redis the worker runs inside this process (notifications/embedded.py)."""
 
 import os
 
@@ -7,6 +10,18 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
 django_asgi_app = get_asgi_application()
 
-from channels.routing import ProtocolTypeRouter  # noqa: E402
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-application = ProtocolTypeRouter({"http": django_asgi_app})
+from notifications.embedded import with_in_process_worker  # noqa: E402
+from notifications.routing import websocket_urlpatterns  # noqa: E402
+
+application = with_in_process_worker(
+    ProtocolTypeRouter({
+        "http": django_asgi_app,
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        ),
+    })
+)

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "channels",
     "mediation",
@@ -114,6 +115,7 @@ INSTALLED_APPS = [
     "disputes",
     "api",
     "frontend",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -189,15 +191,40 @@ else:
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: an anonymous API client is told 401 with `WWW-Authenticate: Token`.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # Client addresses come from X-Forwarded-For only behind this many trusted proxies
+    # (0: the connection's address; behind the nginx of deploy/: 1).
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "劳动人事争议调解仲裁 API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and ReDoc from the app itself (drf-spectacular-sidecar): no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No badge from validator.swagger.io (it would also learn the schema's address).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "PartyKindEnum": "disputes.models.Party.Kind",
+        "OrganizationKindEnum": "mediation.models.Organization.Kind",
+        "AwardKindEnum": "disputes.models.Award.Kind",
+        "StatusEnum": "disputes.models.Status",
+    },
 }
 
 # The district this deployment serves by default (seed data, case numbers).
@@ -218,3 +245,40 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Staff and party logins lock for LOGIN_LOCKOUT_MINUTES after LOGIN_MAX_FAILURES failures.
+LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+# The public status look-up: failures allowed per tracking number and per client address
+# within STATUS_LOOKUP_LOCKOUT_MINUTES, after which both answer 429 until it ends.
+STATUS_LOOKUP_MAX_FAILURES_PER_CASE = env_int("STATUS_LOOKUP_MAX_FAILURES_PER_CASE", 5)
+STATUS_LOOKUP_MAX_FAILURES_PER_CLIENT = env_int("STATUS_LOOKUP_MAX_FAILURES_PER_CLIENT", 20)
+STATUS_LOOKUP_LOCKOUT_MINUTES = env_int("STATUS_LOOKUP_LOCKOUT_MINUTES", 15)
+# A successful look-up returns a signed token for the status page's websocket.
+STATUS_TOKEN_MAX_AGE_SECONDS = env_int("STATUS_TOKEN_MAX_AGE_SECONDS", 3600)
+# Evidence uploads: largest file accepted, in megabytes.
+EVIDENCE_MAX_MB = env_int("EVIDENCE_MAX_MB", 20)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A retried submission with the same Idempotency-Key gets the first answer for this long.
+IDEMPOTENCY_TTL_HOURS = env_int("IDEMPOTENCY_TTL_HOURS", 24)
+
+# -- notifications (issue 5): the outbox worker and live updates ----------------------------
+# The worker delivers DisputeEvent rows to the channel layer (`manage.py run_worker`).
+# Without Redis the in-memory layer reaches only the web process, so the worker runs inside
+# it (started by the ASGI application, notifications/embedded.py); tests turn it off.
+RUN_WORKER_IN_PROCESS = env_bool("RUN_WORKER_IN_PROCESS", not REDIS_URL)
+OUTBOX_BATCH_SIZE = env_int("OUTBOX_BATCH_SIZE", 100)
+OUTBOX_POLL_MS = env_int("OUTBOX_POLL_MS", 500)
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 15)
+OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 2)
+OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 600)
+OUTBOX_SEND_TIMEOUT_SECONDS = env_int("OUTBOX_SEND_TIMEOUT_SECONDS", 5)
+for _name in ("OUTBOX_BATCH_SIZE", "OUTBOX_POLL_MS", "OUTBOX_MAX_ATTEMPTS",
+              "OUTBOX_SEND_TIMEOUT_SECONDS"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1.")
+if OUTBOX_RETRY_BASE_SECONDS < 0 or OUTBOX_RETRY_MAX_SECONDS < OUTBOX_RETRY_BASE_SECONDS:
+    raise ImproperlyConfigured(
+        "OUTBOX_RETRY_BASE_SECONDS must be >= 0 and OUTBOX_RETRY_MAX_SECONDS >= it."
+    )

@@ -1,0 +1,193 @@
+"""The outbox worker: delivers DisputeEvent rows to the channel layer (STYLE.md habit 5).
+
+A pass claims due rows inside one transaction and keeps their row locks until the rows are
+marked, so two workers never hold the same event: PostgreSQL's
+`SELECT ... FOR UPDATE SKIP LOCKED` lets each worker take rows the others do not hold
+(SQLite has no row locks but serializes writers, which is the same for one embedded
+process). A worker that dies in the middle rolls back: its events are pending again and go
+out again. Delivery is therefore at least once; clients drop duplicates by event id (and
+the case channel by per-case sequence number).
+
+A failed send counts an attempt and waits `OUTBOX_RETRY_BASE_SECONDS * 2**(attempts-1)`
+(at most `OUTBOX_RETRY_MAX_SECONDS`); after `OUTBOX_MAX_ATTEMPTS` the event is parked,
+where staff see it in the admin and can send it again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import close_old_connections, connection, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from disputes.models import Dispute, DisputeEvent
+from notifications.groups import event_record, groups_for, layer_message
+
+log = logging.getLogger(__name__)
+
+Delivery = DisputeEvent.Delivery
+
+
+@dataclass(frozen=True)
+class Parcel:
+    """One event on its way: the groups it goes to and the message they receive."""
+
+    event_id: int
+    groups: list[str]
+    message: dict[str, Any]
+
+
+# A sender takes the claimed parcels and answers {event id: error} for those that failed.
+Send = Callable[[list[Parcel]], dict[int, str]]
+
+
+async def send_parcels(parcels: list[Parcel]) -> dict[int, str]:
+    layer = get_channel_layer()
+    assert layer is not None, "CHANNEL_LAYERS is not configured"
+    timeout = settings.OUTBOX_SEND_TIMEOUT_SECONDS
+    errors: dict[int, str] = {}
+    failure = ""
+    for parcel in parcels:
+        if failure:
+            # The layer is most likely down: do not wait out a timeout per event.
+            errors[parcel.event_id] = f"not sent after an earlier failure ({failure})"[:2000]
+            continue
+        try:
+            for group in parcel.groups:
+                await asyncio.wait_for(layer.group_send(group, parcel.message), timeout)
+        except Exception as exc:
+            failure = f"{type(exc).__name__}: {exc}"[:2000]
+            errors[parcel.event_id] = failure
+    return errors
+
+
+def send_in_own_loop(parcels: list[Parcel]) -> dict[int, str]:
+    """For the `run_worker` process: a Redis channel layer reaches every web process."""
+    return async_to_sync(send_parcels)(parcels)
+
+
+class LoopSender:
+    """For the worker inside the web process: sends on the server's own event loop, the
+    only place an in-memory channel layer can reach its consumers."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+
+    def __call__(self, parcels: list[Parcel]) -> dict[int, str]:
+        future = asyncio.run_coroutine_threadsafe(send_parcels(parcels), self.loop)
+        try:
+            # A batch stops at its first failure, so it takes at most about one send timeout.
+            return future.result(timeout=settings.OUTBOX_SEND_TIMEOUT_SECONDS * 3)
+        except Exception as exc:  # the loop is gone or stuck: every parcel failed
+            future.cancel()
+            return {p.event_id: f"{type(exc).__name__}: {exc}" for p in parcels}
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """Exponential back-off after the `attempts`-th failed attempt."""
+    seconds = settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
+    return dt.timedelta(seconds=min(seconds, settings.OUTBOX_RETRY_MAX_SECONDS))
+
+
+def due_events(now: dt.datetime) -> QuerySet[DisputeEvent]:
+    return DisputeEvent.objects.filter(delivery=Delivery.PENDING).filter(
+        Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True)
+    )
+
+
+def parcels_for(events: list[DisputeEvent]) -> list[Parcel]:
+    disputes = Dispute.objects.select_related("arbitration").in_bulk(
+        {e.dispute_id for e in events}
+    )
+    parcels = []
+    for event in events:
+        dispute = disputes[event.dispute_id]
+        parcels.append(Parcel(event.pk, groups_for(dispute),
+                              layer_message(event_record(event, dispute.tracking_number))))
+    return parcels
+
+
+def deliver_due(*, send: Send = send_in_own_loop, limit: int | None = None) -> int:
+    """One pass: claim up to `limit` due events, send them, mark them. Returns how many
+    were claimed (delivered or not)."""
+    now = timezone.now()
+    # A cheap look first: on SQLite every transaction takes the write lock.
+    if not due_events(now).exists():
+        return 0
+    limit = limit or settings.OUTBOX_BATCH_SIZE
+    with transaction.atomic():
+        claim = due_events(now).order_by("pk")
+        if connection.features.has_select_for_update_skip_locked:
+            claim = claim.select_for_update(skip_locked=True)
+        events = list(claim[:limit])
+        if not events:
+            return 0
+        errors = send(parcels_for(events))
+        _mark(events, errors, now=timezone.now())
+    return len(events)
+
+
+def _mark(events: list[DisputeEvent], errors: dict[int, str], *, now: dt.datetime) -> None:
+    for event in events:
+        event.attempts += 1
+        error = errors.get(event.pk)
+        if error is None:
+            event.delivery = Delivery.DELIVERED
+            event.delivered_at = now
+            event.last_error = ""
+        elif event.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            event.delivery = Delivery.PARKED
+            event.last_error = error
+            log.error("outbox: event %s parked after %s attempts: %s", event.pk,
+                      event.attempts, error)
+        else:
+            event.next_attempt_at = now + retry_delay(event.attempts)
+            event.last_error = error
+            log.warning("outbox: event %s attempt %s failed: %s", event.pk, event.attempts, error)
+        event.save(update_fields=["delivery", "attempts", "delivered_at", "next_attempt_at",
+                                  "last_error"])
+
+
+def deliver_all_due(*, send: Send = send_in_own_loop) -> int:
+    """Passes until nothing is due (`run_worker --once`). Failed events wait for their
+    back-off, so this ends."""
+    total = 0
+    while claimed := deliver_due(send=send):
+        total += claimed
+    return total
+
+
+def run_until_stopped(*, stop: threading.Event, send: Send = send_in_own_loop) -> None:
+    """The worker loop: deliver, sleep `OUTBOX_POLL_MS` when idle, end when `stop` is set
+    (after the pass in progress has committed)."""
+    poll = settings.OUTBOX_POLL_MS / 1000
+    log.info("outbox worker started")
+    while not stop.is_set():
+        try:
+            claimed = deliver_due(send=send)
+        except Exception:
+            # The database went away, say: drop the broken connection and try again.
+            log.exception("outbox: delivery pass failed")
+            close_old_connections()
+            claimed = 0
+        if claimed == 0:
+            stop.wait(poll)
+    log.info("outbox worker stopped")
+
+
+def retry_parked(events: Iterable[DisputeEvent]) -> int:
+    """Staff send parked events again (admin action): pending, due now, attempts from 0."""
+    ids = [e.pk for e in events]
+    return DisputeEvent.objects.filter(pk__in=ids, delivery=Delivery.PARKED).update(
+        delivery=Delivery.PENDING, attempts=0, next_attempt_at=timezone.now()
+    )
