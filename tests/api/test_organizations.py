@@ -15,7 +15,7 @@ DIRECTORY = "/api/v1/organizations/"
 NEAREST = "/api/v1/organizations/nearest/"
 
 # A point in 吴家山 (the first street), a few hundred metres from its center.
-HOME = {"latitude": "30.6190", "longitude": "114.1330"}
+HOME: dict[str, Any] = {"latitude": "30.6190", "longitude": "114.1330"}
 
 
 def test_the_directory_lists_active_organizations_with_their_streets(world: World) -> None:

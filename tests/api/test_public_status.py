@@ -51,7 +51,7 @@ def submitted(world: World) -> Submitted:
 
 
 def look_up(number: str, code: str, *, address: str = "203.0.113.7",
-            client: APIClient | None = None, **headers: str) -> Any:
+            client: APIClient | None = None, **headers: Any) -> Any:
     return (client or APIClient()).post(
         URL, {"tracking_number": number, "access_code": code}, format="json",
         REMOTE_ADDR=address, **headers)
