@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 import pytest
-from channels.layers import InMemoryChannelLayer, get_channel_layer
+from channels.layers import InMemoryChannelLayer, channel_layers, get_channel_layer
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
@@ -146,9 +146,10 @@ def test_events_go_to_the_case_the_organizations_and_the_dashboard(world: World)
                                   f"dashboard.{world.district.pk}"]
 
 
-def test_run_worker_will_not_loop_on_the_in_memory_layer() -> None:
-    if not isinstance(get_channel_layer(), InMemoryChannelLayer):
-        pytest.skip("runs on the in-memory channel layer only")
+def test_run_worker_will_not_loop_on_the_in_memory_layer(settings: Any) -> None:
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    channel_layers.backends.clear()
+    assert isinstance(get_channel_layer(), InMemoryChannelLayer)
     with pytest.raises(CommandError, match="in-memory channel layer"):
         call_command("run_worker")
 
