@@ -10,7 +10,7 @@ from api.views.auth import ObtainTokenView
 from api.views.cases import DisputeViewSet
 from api.views.evidence import EvidenceDownloadView, EvidenceUploadView
 from api.views.intake import CounterIntakeView, OnlineIntakeView
-from api.views.organizations import NearestPoints, OrganizationList
+from api.views.organizations import NearestPoints, OrganizationList, OrganizationOverdue
 from api.views.public import PublicStatusView
 
 app_name = "api"
@@ -27,6 +27,8 @@ urlpatterns = [
          name="evidence-download"),
     path("organizations/", OrganizationList.as_view(), name="organizations"),
     path("organizations/nearest/", NearestPoints.as_view(), name="organizations-nearest"),
+    path("organizations/<int:pk>/overdue/", OrganizationOverdue.as_view(),
+         name="organization-overdue"),
     path("public/status/", PublicStatusView.as_view(), name="public-status"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
+from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
@@ -11,6 +13,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.serializers import StreetRefSerializer
+from disputes import access
+from disputes.errors import NotInScope
+from disputes.models import TERMINAL, Dispute
 from mediation.models import Organization
 from mediation.selectors import nearest_service_points
 
@@ -73,3 +78,39 @@ class NearestPoints(APIView):
                                         location.validated_data["longitude"],
                                         limit=location.validated_data["limit"])
         return Response(ServicePointSerializer(points, many=True).data)
+
+
+class OverdueSerializer(serializers.Serializer):
+    organization = serializers.IntegerField()
+    as_of = serializers.DateField()
+    total = serializers.IntegerField(help_text="当前超期的未结案件数")
+    by_clock = serializers.DictField(child=serializers.IntegerField(),
+                                     help_text="按期限类型：acceptance_decision、award 等")
+    cases_url = serializers.CharField(help_text="这些案件的列表")
+
+
+class OrganizationOverdue(APIView):
+    """本组织当前超期的案件（逾期未决定受理、超审限未结等），按期限类型计数。
+    仅本组织工作人员和本区监督人员可见。"""
+
+    @extend_schema(summary="组织的超期案件", responses={200: OverdueSerializer, 404: ErrorSerializer})
+    def get(self, request: Request, pk: int) -> Response:
+        organization = Organization.objects.filter(pk=pk).first()
+        user = request.user
+        if organization is None or not (
+            access.may_watch_queue(user, organization.pk)
+            or organization.district_id in access.supervised_district_ids(user)
+        ):
+            raise NotInScope
+        today = timezone.localdate()
+        rows = (Dispute.objects.filter(organization=organization, next_due_on__lt=today)
+                .exclude(status__in=TERMINAL)
+                .values("next_due_clock").annotate(n=Count("id")).order_by("next_due_clock"))
+        by_clock = {row["next_due_clock"]: row["n"] for row in rows}
+        return Response({
+            "organization": organization.pk,
+            "as_of": today,
+            "total": sum(by_clock.values()),
+            "by_clock": by_clock,
+            "cases_url": f"{reverse('api:dispute-list')}?organization={organization.pk}&overdue=true",
+        })

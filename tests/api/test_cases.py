@@ -223,3 +223,17 @@ def test_overdue_filter_and_soonest_deadline_first(world, client_as) -> None:
     body = sup.get(LIST, {"ordering": "next_due_on"}).json()
     assert [row["id"] for row in body["results"]] == [late.pk, fresh.pk]
     assert ids(sup.get(LIST, {"due_before": days_ago(0).isoformat()})) == {late.pk}
+
+
+def test_an_organizations_overdue_cases_by_clock(world, client_as) -> None:
+    world.case_in("arbitration_review")  # the commission's decision on acceptance is late
+    world.case_in("street_mediation", received_on=days_ago(1))
+    body = client_as("filing_officer").get(
+        f"/api/v1/organizations/{world.commission.pk}/overdue/").json()
+    assert body["by_clock"] == {"acceptance_decision": 1} and body["total"] == 1
+    assert ids(client_as("filing_officer").get(body["cases_url"])) == {
+        Dispute.objects.get(status="arbitration_review").pk}
+    assert client_as("supervisor").get(
+        f"/api/v1/organizations/{world.center.pk}/overdue/").json()["total"] == 0
+    assert client_as("mediator").get(
+        f"/api/v1/organizations/{world.commission.pk}/overdue/").status_code == 404

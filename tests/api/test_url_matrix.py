@@ -65,6 +65,12 @@ def signed_in(code: int) -> Callable[[str | None], int]:
     return lambda persona: code if persona is not None else 401
 
 
+def center_staff(persona: str | None) -> int:
+    if persona is None:
+        return 401
+    return 200 if persona in {"clerk", "mediator", "head", "supervisor"} else 404
+
+
 def counter(persona: str | None) -> int:
     if persona is None:
         return 401
@@ -88,6 +94,8 @@ MATRIX: dict[str, Row] = {
     "organizations-nearest": Row(
         "get", lambda d, e: "/api/v1/organizations/nearest/?latitude=30.62&longitude=114.13",
         everyone(200)),
+    "organization-overdue": Row(
+        "get", lambda d, e: f"/api/v1/organizations/{d.organization_id}/overdue/", center_staff),
     "public-status": Row("post", lambda d, e: "/api/v1/public/status/", everyone(400)),
     "schema": Row("get", lambda d, e: "/api/v1/schema/", everyone(200)),
     "docs": Row("get", lambda d, e: "/api/v1/docs/", everyone(200)),
