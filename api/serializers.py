@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -21,11 +22,13 @@ from disputes.models import (
     Claim,
     Dispute,
     DisputeEvent,
+    DisputeType,
     Evidence,
     Hearing,
     MediationAttempt,
     MediationSession,
     Party,
+    Status,
     Suspension,
     TribunalMember,
 )
@@ -75,10 +78,7 @@ class ClockSerializer(serializers.Serializer):
     extension_days = serializers.IntegerField()
 
     def get_label(self, reading: ClockReading) -> str:
-        from django.utils.translation import get_language
-
-        english = (get_language() or "zh-hans").startswith("en")
-        return reading.label_en if english else reading.label_zh
+        return reading.label_en if english() else reading.label_zh
 
 
 class PartyNameSerializer(serializers.ModelSerializer):
@@ -87,9 +87,34 @@ class PartyNameSerializer(serializers.ModelSerializer):
         fields = ["side", "kind", "name"]
 
 
+STATUS_LABELS = dict(Status.choices)
+DISPUTE_TYPE_LABELS = dict(DisputeType.choices)
+
+
+def english() -> bool:
+    return (get_language() or "zh-hans").startswith("en")
+
+
+def clock_data(reading: ClockReading, in_english: bool) -> dict[str, Any]:
+    """ClockSerializer's output, built directly: a queue page shows hundreds of clocks."""
+    return {
+        "code": reading.code,
+        "label": reading.label_en if in_english else reading.label_zh,
+        "basis": reading.basis,
+        "started_on": reading.started_on.isoformat(),
+        "due_on": reading.due_on.isoformat(),
+        "unit": reading.unit,
+        "days_left": reading.days_left,
+        "state": str(reading.state),
+        "provisional": reading.provisional,
+        "paused_days": reading.paused_days,
+        "extension_days": reading.extension_days,
+    }
+
+
 class DisputeListSerializer(serializers.ModelSerializer):
-    status_label = serializers.CharField(source="get_status_display")
-    dispute_type_label = serializers.CharField(source="get_dispute_type_display")
+    status_label = serializers.SerializerMethodField()
+    dispute_type_label = serializers.SerializerMethodField()
     organization = OrganizationRefSerializer()
     street = StreetRefSerializer(allow_null=True)
     parties = PartyNameSerializer(many=True)
@@ -106,13 +131,23 @@ class DisputeListSerializer(serializers.ModelSerializer):
             "clocks",
         ]
 
+    def get_status_label(self, dispute: Dispute) -> str:
+        return str(STATUS_LABELS.get(dispute.status, dispute.status))
+
+    def get_dispute_type_label(self, dispute: Dispute) -> str:
+        return str(DISPUTE_TYPE_LABELS.get(dispute.dispute_type, dispute.dispute_type))
+
     @extend_schema_field(ClockSerializer(many=True))
     def get_clocks(self, dispute: Dispute) -> list[dict[str, Any]]:
+        if "english" not in self.context:
+            self.context["english"] = english()
         readings = self.context["clocks"].get(dispute.pk, [])
-        return ClockSerializer(readings, many=True).data  # type: ignore[return-value]
+        return [clock_data(r, self.context["english"]) for r in readings]
 
     def get_url(self, dispute: Dispute) -> str:
-        return reverse("api:dispute-detail", args=[dispute.pk])
+        if "detail_prefix" not in self.context:
+            self.context["detail_prefix"] = reverse("api:dispute-list")
+        return f"{self.context['detail_prefix']}{dispute.pk}/"
 
 
 class PartySerializer(serializers.ModelSerializer):

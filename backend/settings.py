@@ -57,6 +57,8 @@ def database_from_url(url: str) -> dict[str, object]:
     parsed = urlparse(url)
     if parsed.scheme in {"postgres", "postgresql"}:
         options: dict[str, object] = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
+        # The queries here are short OLTP reads: JIT compilation only adds latency to them.
+        options.setdefault("options", "-c jit=off")
         # Django's own psycopg 3 pool; CONN_MAX_AGE must stay 0 with it.
         options["pool"] = {
             "min_size": env_int("DB_POOL_MIN", 1),

@@ -21,7 +21,7 @@ from disputes.models import (
     Party,
     TribunalMember,
 )
-from mediation.models import Role
+from mediation.models import Organization, Role
 from mediation.selectors import active_memberships, arbitration_commission_for
 
 AnyUser = User | AnonymousUser
@@ -45,8 +45,24 @@ def may_watch_queue(user: AnyUser, organization_id: int) -> bool:
     )
 
 
+def _history_org_ids(user: AnyUser) -> set[int]:
+    """Organizations a case can leave after handling it (a failed mediation moves it on).
+    Not an arbitration commission: a case that applied there stays there (no transition
+    changes `organization` after apply_for_arbitration), so its attempts and record there
+    add nothing to `organization_id` (tests/disputes/test_scope.py holds this)."""
+    return {
+        m.organization_id for m in active_memberships(user)
+        if m.role != Role.SUPERVISOR
+        and m.organization.kind != Organization.Kind.ARBITRATION_COMMISSION
+    }
+
+
 def disputes_for_user(user: AnyUser) -> QuerySet[Dispute]:
-    """Every case the user may see, as one filter (no object-level check left to lists)."""
+    """Every case the user may see, as one filter (no object-level check left to lists).
+
+    Each clause is cheap per row, so a list ordered by the newest-first index stops after a
+    page instead of materialising the whole scope: the party clause (few rows), the current
+    organization, and the mediation history of non-commission organizations."""
     if not user.is_authenticated:
         return Dispute.objects.none()
     org_ids = _staff_org_ids(user)
@@ -56,10 +72,10 @@ def disputes_for_user(user: AnyUser) -> QuerySet[Dispute]:
         scope |= Q(district_id__in=districts)
     if org_ids:
         scope |= Q(organization_id__in=org_ids)
+    history = _history_org_ids(user)
+    if history:
         scope |= Q(Exists(MediationAttempt.objects.filter(
-            dispute=OuterRef("pk"), organization_id__in=org_ids)))
-        scope |= Q(Exists(ArbitrationRecord.objects.filter(
-            dispute=OuterRef("pk"), commission_id__in=org_ids)))
+            dispute=OuterRef("pk"), organization_id__in=history)))
     return Dispute.objects.filter(scope)
 
 

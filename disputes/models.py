@@ -149,6 +149,8 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["organization", "status"]),
             models.Index(fields=["district", "received_on"]),
+            # The case list's order: newest first, walked backwards under a LIMIT.
+            models.Index(fields=["-received_on", "-id"], name="dispute_newest_first"),
             models.Index(fields=["organization", "next_due_on"]),
             models.Index(fields=["next_due_on"], name="dispute_next_due",
                          condition=models.Q(next_due_on__isnull=False)),
@@ -464,7 +466,11 @@ class MediationAttempt(models.Model):
         verbose_name = _("调解")
         verbose_name_plural = _("调解")
         ordering = ["dispute", "received_on", "pk"]
-        indexes = [models.Index(fields=["organization", "result"])]
+        indexes = [
+            models.Index(fields=["organization", "result"]),
+            # The list scope's history clause: this organization's cases, found per case.
+            models.Index(fields=["organization", "dispute"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.dispute} · {self.get_tier_display()}"
