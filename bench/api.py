@@ -1,0 +1,347 @@
+"""The case list and the public status look-up against a bare Django view, in one run.
+
+    .venv/bin/python -m bench.build_db --cases 1000000 --fresh      # once
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/disputes_bench .venv/bin/python -m bench.api
+
+Every request goes in-process through `django.test.Client` (server time only: no network,
+no HTTP server, no worker pool), one at a time, after warm-up requests, a fixed number
+of times each:
+
+- bare: a view returning a small JsonResponse, defined here and mounted next to the
+  project's URLs, through the same middleware. The baseline.
+- bare + 1 query: the same plus one SELECT of a case by primary key; context only (the
+  least any view that reads the database costs), not a goal.
+- list as filing_officer / list as supervisor: GET /api/v1/disputes/?page_size=50, logged
+  in (force_login) as the commission's filing officer and as the district supervisor,
+  whose scope is every case.
+- status: POST /api/v1/public/status/ with a case's tracking number and the bench access
+  code (bench.world.BENCH_ACCESS_CODE), cycling through a sample of cases.
+
+Each is reported as requests/s, p50/p95/max latency, queries per request, and requests/s
+as a ratio to the bare view's (goal ≥ 0.6, aim 0.8); for the 50-case page the p95 goal
+is < 50 ms. The case list's main query is EXPLAIN ANALYZEd into the report.
+
+Reports: bench/reports/api.md and api.json. The previous pair is kept as
+api.previous.md / api.previous.json and the new report shows the change. A benchmark,
+never a test: nothing here asserts a timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+import types
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPORTS = Path(__file__).resolve().parent / "reports"
+LIST_URL = "/api/v1/disputes/"
+STATUS_URL = "/api/v1/public/status/"
+BARE_URL = "/bench/bare/"
+BARE_QUERY_URL = "/bench/bare-query/"
+RATIO_GOAL, RATIO_AIM, P95_GOAL_MS = 0.6, 0.8, 50.0
+
+
+def bare(request: Any) -> Any:
+    """The baseline: what Django and the middleware cost with no work behind them."""
+    from django.http import JsonResponse
+
+    return JsonResponse({"ok": True, "service": "bench"})
+
+
+def bare_query(request: Any) -> Any:
+    """Context, not the baseline: the bare view plus one indexed SELECT of a case, the
+    least any view that reads the database costs."""
+    from django.http import JsonResponse
+
+    from disputes.models import Dispute
+
+    status = Dispute.objects.filter(pk=1).values_list("status", flat=True).first()
+    return JsonResponse({"ok": True, "status": status})
+
+
+def bench_urlconf() -> types.ModuleType:
+    """The project's URLs with the bare views in front (a temporary ROOT_URLCONF)."""
+    from django.urls import include, path
+
+    urlconf = types.ModuleType("bench_urls")
+    urlconf.urlpatterns = [  # type: ignore[attr-defined]
+        path(BARE_URL.strip("/") + "/", bare),
+        path(BARE_QUERY_URL.strip("/") + "/", bare_query),
+        path("", include("backend.urls")),
+    ]
+    return urlconf
+
+
+@dataclass
+class Result:
+    name: str
+    what: str
+    iterations: int
+    seconds: list[float] = field(repr=False)
+    queries: int
+    db_ms: float  # SQL time of one request, as Django's debug cursor measured it
+    rps: float = 0.0
+    ratio: float = 0.0
+    p50_ms: float = 0.0
+    p95_ms: float = 0.0
+    max_ms: float = 0.0
+    p95_goal_ms: float | None = None
+
+    def __post_init__(self) -> None:
+        ordered = sorted(self.seconds)
+        self.rps = len(ordered) / sum(ordered)
+        self.p50_ms = 1000 * statistics.median(ordered)
+        self.p95_ms = 1000 * ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]  # nearest rank
+        self.max_ms = 1000 * ordered[-1]
+
+
+def measure(name: str, what: str, request: Callable[[int], Any], *, warmup: int,
+            iterations: int, check: Callable[[Any], None]) -> Result:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(warmup):
+        check(request(i))
+    with CaptureQueriesContext(connection) as captured:
+        check(request(warmup))
+    # Read now: every request that follows clears Django's query log.
+    queries = len(captured)
+    db_ms = sum(float(q["time"]) for q in captured.captured_queries) * 1000
+    seconds = []
+    for i in range(iterations):
+        started = time.perf_counter()
+        response = request(warmup + 1 + i)
+        seconds.append(time.perf_counter() - started)
+        check(response)
+    return Result(name, what, iterations, seconds, queries, db_ms)
+
+
+def expect(status: int, *, results: int | None = None) -> Callable[[Any], None]:
+    def check(response: Any) -> None:
+        if response.status_code != status:
+            raise SystemExit(f"{response.request['PATH_INFO']} answered {response.status_code}, "
+                             f"not {status}: {response.content[:300]!r}")
+        if results is not None and len(response.json()["results"]) != results:
+            raise SystemExit(f"{response.request['PATH_INFO']} listed "
+                             f"{len(response.json()['results'])} cases, not {results}")
+    return check
+
+
+def list_query_plan(client: Any) -> str:
+    """EXPLAIN (ANALYZE, BUFFERS) of the list's page query, as the view sent it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(LIST_URL, {"page_size": 50})
+    page = next(q["sql"] for q in captured.captured_queries
+                if 'FROM "disputes_dispute"' in q["sql"] and "LIMIT" in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {page}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    return f"{page}\n\n{plan}"
+
+
+def machine() -> dict[str, Any]:
+    import django
+    import psycopg
+    from django.db import connection
+
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        model = platform.processor()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg = cursor.fetchone()[0]
+        cursor.execute("SELECT current_database(), pg_size_pretty(pg_database_size(current_database()))")
+        database, size = cursor.fetchone()
+        cursor.execute("SELECT count(*) FROM disputes_dispute")
+        cases = cursor.fetchone()[0]
+        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = 'disputes_disputeevent'")
+        events = cursor.fetchone()[0]
+    return {
+        "cpus": os.cpu_count(), "cpu_model": model, "python": platform.python_version(),
+        "django": django.get_version(), "psycopg": psycopg.__version__, "postgresql": pg,
+        "database": database, "database_size": size, "cases": cases, "events_estimate": events,
+        "load_average_before": round(os.getloadavg()[0], 2),
+    }
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client, override_settings
+
+    from bench.world import BENCH_ACCESS_CODE
+    from disputes.models import Dispute
+
+    info = machine()
+    users = {u.username: u for u in get_user_model().objects.filter(
+        username__in=["filing_officer", "supervisor"])}
+    rng = random.Random(args.seed)  # noqa: S311 - which cases to look up, not a secret
+    top = Dispute.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    picks = rng.sample(range(1, top + 1), min(args.lookups, top))
+    numbers = list(Dispute.objects.filter(pk__in=picks).values_list("tracking_number", flat=True))
+    if not numbers:
+        raise SystemExit("No cases: build the database with bench.build_db first.")
+
+    results: list[Result] = []
+    plans: dict[str, str] = {}
+    warm, n = args.warmup, args.iterations
+    with override_settings(ROOT_URLCONF=bench_urlconf(), DEBUG=False,
+                           ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
+        anonymous = Client()
+        results.append(measure(
+            "bare", "GET a view returning a small JsonResponse (the baseline)",
+            lambda i: anonymous.get(BARE_URL), warmup=warm, iterations=args.bare_iterations,
+            check=expect(200)))
+        results.append(measure(
+            "bare + 1 query", "the bare view plus one SELECT of a case by primary key (context)",
+            lambda i: anonymous.get(BARE_QUERY_URL), warmup=warm,
+            iterations=args.bare_iterations, check=expect(200)))
+        for username in ("filing_officer", "supervisor"):
+            client = Client()
+            client.force_login(users[username])
+            result = measure(
+                f"list as {username}", f"GET {LIST_URL}?page_size=50 logged in as {username}",
+                lambda i, c=client: c.get(LIST_URL, {"page_size": 50}),  # type: ignore[misc]
+                warmup=warm, iterations=n, check=expect(200, results=50))
+            result.p95_goal_ms = P95_GOAL_MS
+            results.append(result)
+            if args.explain:
+                plans[username] = list_query_plan(client)
+        results.append(measure(
+            "status", f"POST {STATUS_URL} with a tracking number and its access code "
+            f"({len(numbers)} cases in turn)",
+            lambda i: anonymous.post(STATUS_URL, {"tracking_number": numbers[i % len(numbers)],
+                                                  "access_code": BENCH_ACCESS_CODE},
+                                     content_type="application/json"),
+            warmup=warm, iterations=n, check=expect(200)))
+
+    baseline = results[0].rps
+    for result in results:
+        result.ratio = result.rps / baseline
+    info["load_average_after"] = round(os.getloadavg()[0], 2)
+    return {
+        "run_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "method": f"in-process django.test.Client, sequential; {warm} warm-up requests, then "
+                  f"{args.bare_iterations} (bare) or {n} timed requests each; DEBUG off",
+        "goals": {"ratio": RATIO_GOAL, "ratio_aim": RATIO_AIM, "p95_ms_50_case_page": P95_GOAL_MS},
+        "machine": info,
+        "baseline": {"name": "bare", "rps": round(baseline, 1)},
+        "results": [{k: (round(v, 3) if isinstance(v, float) else v)
+                     for k, v in asdict(r).items() if k != "seconds"} for r in results],
+        "plans": plans,
+    }
+
+
+def verdict(result: dict[str, Any]) -> str:
+    if result["name"] == "bare":
+        return "baseline"
+    if result["name"] == "bare + 1 query":
+        return "context"
+    marks = []
+    ratio = result["ratio"]
+    marks.append("ratio ✓ aim" if ratio >= RATIO_AIM else "ratio ✓" if ratio >= RATIO_GOAL
+                 else "ratio ✗")
+    goal = result.get("p95_goal_ms")
+    if goal:
+        marks.append("p95 ✓" if result["p95_ms"] < goal else "p95 ✗")
+    return ", ".join(marks)
+
+
+def markdown(report: dict[str, Any], previous: dict[str, Any] | None) -> str:
+    m = report["machine"]
+    before = {r["name"]: r for r in (previous or {}).get("results", [])}
+    lines = [
+        "# API benchmark · 接口性能基准",
+        "",
+        f"Run {report['run_at']} on `{m['database']}` ({m['cases']:,} cases, "
+        f"~{m['events_estimate']:,} events, {m['database_size']}).",
+        "",
+        f"Machine: {m['cpus']} CPUs ({m['cpu_model']}), load average {m['load_average_before']}"
+        f" before and {m['load_average_after']} after; Python {m['python']}, Django "
+        f"{m['django']}, psycopg {m['psycopg']}, PostgreSQL {m['postgresql']}.",
+        "",
+        f"Method: {report['method']}. Baseline: the bare view, "
+        f"{report['baseline']['rps']:,.0f} requests/s. Goals: ≥ {RATIO_GOAL} of the bare "
+        f"view's requests/s (aim {RATIO_AIM}); p95 < {P95_GOAL_MS:.0f} ms for the 50-case page.",
+        "",
+        "| benchmark | req/s | ratio to bare | p50 ms | p95 ms | max ms | queries | SQL ms | "
+        "verdict | previous ratio / p95 |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for r in report["results"]:
+        old = before.get(r["name"])
+        change = f"{old['ratio']:.3f} / {old['p95_ms']:.1f} ms" if old else "–"
+        lines.append(
+            f"| {r['name']} | {r['rps']:,.1f} | {r['ratio']:.3f} | {r['p50_ms']:.1f} | "
+            f"{r['p95_ms']:.1f} | {r['max_ms']:.1f} | {r['queries']} | {r['db_ms']:.1f} | "
+            f"{verdict(r)} | {change} |")
+    lines += ["", "SQL ms: the time of one request's queries as Django's debug cursor timed "
+              "them (the rest of a request's time is Python).", ""]
+    for username, plan in report["plans"].items():
+        lines += [f"## The list's page query as {username}", "", "```", plan, "```", ""]
+    return "\n".join(lines)
+
+
+def write_reports(report: dict[str, Any], directory: Path) -> tuple[Path, Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    md, js = directory / "api.md", directory / "api.json"
+    previous = None
+    if js.exists():
+        previous = json.loads(js.read_text())
+        js.replace(directory / "api.previous.json")
+    if md.exists():
+        md.replace(directory / "api.previous.md")
+    js.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    md.write_text(markdown(report, previous) + "\n")
+    return md, js
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--iterations", type=int, default=200,
+                        help="timed requests per API benchmark (200)")
+    parser.add_argument("--bare-iterations", type=int, default=2000,
+                        help="timed requests to the bare view (2000)")
+    parser.add_argument("--warmup", type=int, default=20, help="untimed requests first (20)")
+    parser.add_argument("--lookups", type=int, default=200,
+                        help="how many different cases the status look-up cycles through")
+    parser.add_argument("--seed", type=int, default=1, help="which cases are looked up")
+    parser.add_argument("--no-explain", dest="explain", action="store_false",
+                        help="skip EXPLAIN ANALYZE of the list query")
+    parser.add_argument("--reports", type=Path, default=REPORTS, help="report directory")
+    args = parser.parse_args(argv)
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit("Set DATABASE_URL to the bench database (built by bench.build_db), "
+                         "e.g. postgres://postgres@127.0.0.1:5432/disputes_bench")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
+    import django
+
+    django.setup()
+    report = run(args)
+    md, js = write_reports(report, args.reports)
+    print(markdown(report, None).split("\nSQL ms")[0])
+    print(f"\nReports: {md} and {js}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
