@@ -15,7 +15,9 @@ worker delivered out of order, and the missing ones are read from the database f
 Without `after`, the client starts from the case's sequence number at connection.
 
 Queue and dashboard carry events of many cases: their messages are deduplicated by event
-id; after a reconnect those screens re-fetch their lists through the REST API.
+id; after a reconnect those screens re-fetch their lists through the REST API. A queue also
+receives `{"type": "reminder", ...}` records (deadline warnings and overdue notices, see
+`notifications.reminders.reminder_record`), deduplicated by reminder id.
 """
 
 from __future__ import annotations
@@ -159,23 +161,32 @@ class CaseConsumer(LiveConsumer):
 
 
 class FeedConsumer(LiveConsumer):
-    """Events of many cases; duplicates dropped by event id."""
+    """Events of many cases, and reminders; duplicates dropped by event or reminder id."""
 
     async def start(self, groups: list[str]) -> None:
-        self.recent: deque[int] = deque(maxlen=RECENT_IDS)
-        self.seen: set[int] = set()
+        self.recent: deque[tuple[str, int]] = deque(maxlen=RECENT_IDS)
+        self.seen: set[tuple[str, int]] = set()
         await self.join(groups)
         await self.accept()
 
-    async def dispute_event(self, message: dict[str, Any]) -> None:
-        record = message["event"]
-        if record["id"] in self.seen:
-            return
+    def first_time(self, key: tuple[str, int]) -> bool:
+        if key in self.seen:
+            return False
         if len(self.recent) == self.recent.maxlen:
             self.seen.discard(self.recent[0])
-        self.recent.append(record["id"])
-        self.seen.add(record["id"])
-        await self.send_json({"type": "event", **record})
+        self.recent.append(key)
+        self.seen.add(key)
+        return True
+
+    async def dispute_event(self, message: dict[str, Any]) -> None:
+        record = message["event"]
+        if self.first_time(("event", record["id"])):
+            await self.send_json({"type": "event", **record})
+
+    async def dispute_reminder(self, message: dict[str, Any]) -> None:
+        record = message["reminder"]
+        if self.first_time(("reminder", record["id"])):
+            await self.send_json({"type": "reminder", **record})
 
 
 class QueueConsumer(FeedConsumer):

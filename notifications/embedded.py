@@ -54,7 +54,9 @@ class InProcessWorker:
 
     def _run(self, loop: asyncio.AbstractEventLoop) -> None:
         try:
-            run_until_stopped(stop=self.stop, send=LoopSender(loop))
+            # The first sweep one interval after start: the embedded database (SQLite) is
+            # the web process's too, and the first requests should not queue behind it.
+            run_until_stopped(stop=self.stop, send=LoopSender(loop), sweep_at_start=False)
         finally:
             connection.close()
 

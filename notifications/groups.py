@@ -3,6 +3,8 @@
 Group names (Channels allows ASCII letters, digits, '-', '_' and '.'):
 `case.<dispute id>` the case page (staff in scope, its parties, the public status page),
 `org.<organization id>` an organization's queue, `dashboard.<district id>` the bureau.
+An organization's queue also hears the deadline reminders of the clocks it is responsible
+for (`notifications.reminders.reminder_record`).
 
 Every message is the same small record for every audience: no payload, no names, no
 identifiers (PIPL art. 28). Screens that need more re-fetch through the REST API, which
@@ -20,6 +22,8 @@ from disputes.models import ArbitrationRecord, Dispute, DisputeEvent, Status
 from disputes.plain import event_label
 
 MESSAGE_TYPE = "dispute.event"  # handled by the consumers' `dispute_event` method
+# Deadline reminders, to organizations' queues only (`FeedConsumer.dispute_reminder`).
+REMINDER_MESSAGE_TYPE = "dispute.reminder"
 
 
 def case_group(dispute_id: int) -> str:

@@ -11,6 +11,15 @@ the case channel by per-case sequence number).
 A failed send counts an attempt and waits `OUTBOX_RETRY_BASE_SECONDS * 2**(attempts-1)`
 (at most `OUTBOX_RETRY_MAX_SECONDS`); after `OUTBOX_MAX_ATTEMPTS` the event is parked,
 where staff see it in the admin and can send it again.
+
+In the same transaction as the claim, the worker writes the SMS, e-mail and web messages
+the events cause (`notifications.messages.plan_event_messages`; unique per event,
+recipient and channel, so a second planning adds nothing). They do not wait for the
+channel layer: with Redis down the messages are written on the first attempt.
+
+Deadline reminders (`notifications.reminders`) are outbox rows too: the same pass shape
+sends them to their organization's queue. The worker loop also sends pending messages
+(`notifications.delivery`) and sweeps the clocks every `REMINDER_SWEEP_MINUTES`.
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ import asyncio
 import datetime as dt
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +41,17 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from disputes.models import Dispute, DisputeEvent
-from notifications.groups import event_record, groups_for, layer_message
+from notifications.delivery import deliver_due_messages, due_messages
+from notifications.groups import (
+    REMINDER_MESSAGE_TYPE,
+    event_record,
+    groups_for,
+    layer_message,
+    queue_group,
+)
+from notifications.messages import plan_event_messages
+from notifications.models import Reminder
+from notifications.reminders import reminder_record, sweep_reminders
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +60,8 @@ Delivery = DisputeEvent.Delivery
 
 @dataclass(frozen=True)
 class Parcel:
-    """One event on its way: the groups it goes to and the message they receive."""
+    """One outbox row on its way: the groups it goes to and the message they receive.
+    `event_id` is the row's id: an event's, or a reminder's in `deliver_due_reminders`."""
 
     event_id: int
     groups: list[str]
@@ -132,12 +153,18 @@ def deliver_due(*, send: Send = send_in_own_loop, limit: int | None = None) -> i
         events = list(claim[:limit])
         if not events:
             return 0
+        planning_errors = plan_event_messages(events)
         errors = send(parcels_for(events))
+        for event_id, error in planning_errors.items():
+            # Planned again on the retry; the live send is repeated, and clients drop it.
+            errors[event_id] = f"{errors[event_id]}; {error}" if event_id in errors else error
         _mark(events, errors, now=timezone.now())
     return len(events)
 
 
-def _mark(events: list[DisputeEvent], errors: dict[int, str], *, now: dt.datetime) -> None:
+def _mark(events: list[DisputeEvent] | list[Reminder], errors: dict[int, str], *,
+          now: dt.datetime) -> None:
+    """Record each row's outcome (events and reminders share the outbox fields)."""
     for event in events:
         event.attempts += 1
         error = errors.get(event.pk)
@@ -148,39 +175,111 @@ def _mark(events: list[DisputeEvent], errors: dict[int, str], *, now: dt.datetim
         elif event.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
             event.delivery = Delivery.PARKED
             event.last_error = error
-            log.error("outbox: event %s parked after %s attempts: %s", event.pk,
+            log.error("outbox: %s %s parked after %s attempts: %s", _name(event), event.pk,
                       event.attempts, error)
         else:
             event.next_attempt_at = now + retry_delay(event.attempts)
             event.last_error = error
-            log.warning("outbox: event %s attempt %s failed: %s", event.pk, event.attempts, error)
+            log.warning("outbox: %s %s attempt %s failed: %s", _name(event), event.pk,
+                        event.attempts, error)
         event.save(update_fields=["delivery", "attempts", "delivered_at", "next_attempt_at",
                                   "last_error"])
 
 
+def _name(row: DisputeEvent | Reminder) -> str:
+    return "reminder" if isinstance(row, Reminder) else "event"
+
+
+def due_reminders(now: dt.datetime) -> QuerySet[Reminder]:
+    return Reminder.objects.filter(delivery=Delivery.PENDING).filter(
+        Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True)
+    )
+
+
+def deliver_due_reminders(*, send: Send = send_in_own_loop, limit: int | None = None) -> int:
+    """One pass over reminders: each goes to its organization's queue (`org.<id>`) as a
+    `dispute.reminder` message; clients drop repeats by reminder id."""
+    now = timezone.now()
+    if not due_reminders(now).exists():
+        return 0
+    limit = limit or settings.OUTBOX_BATCH_SIZE
+    with transaction.atomic():
+        claim = due_reminders(now).select_related("dispute").order_by("pk")
+        if connection.features.has_select_for_update_skip_locked:
+            claim = claim.select_for_update(skip_locked=True, of=("self",))
+        reminders = list(claim[:limit])
+        if not reminders:
+            return 0
+        errors = send([
+            Parcel(r.pk, [queue_group(r.organization_id)],
+                   {"type": REMINDER_MESSAGE_TYPE,
+                    "reminder": reminder_record(r, r.dispute.tracking_number)})
+            for r in reminders
+        ])
+        _mark(reminders, errors, now=timezone.now())
+    return len(reminders)
+
+
 def deliver_all_due(*, send: Send = send_in_own_loop) -> int:
-    """Passes until nothing is due (`run_worker --once`). Failed events wait for their
-    back-off, so this ends."""
+    """Event passes until nothing is due. Failed events wait for their back-off, so this
+    ends."""
     total = 0
     while claimed := deliver_due(send=send):
         total += claimed
     return total
 
 
-def run_until_stopped(*, stop: threading.Event, send: Send = send_in_own_loop) -> None:
-    """The worker loop: deliver, sleep `OUTBOX_POLL_MS` when idle, end when `stop` is set
+def work_all_due(*, send: Send = send_in_own_loop) -> int:
+    """What `run_worker --once` does: events (which plans their messages), then reminders,
+    then messages, each until nothing is due. Returns how many rows were handled."""
+    total = deliver_all_due(send=send)
+    while claimed := deliver_due_reminders(send=send):
+        total += claimed
+    while claimed := deliver_due_messages():
+        total += claimed
+    return total
+
+
+def _step(name: str, work: Callable[[], int]) -> int:
+    try:
+        return work()
+    except Exception:
+        # The database went away, say: drop the broken connection and try again.
+        log.exception("worker: %s failed", name)
+        close_old_connections()
+        return 0
+
+
+def anything_due(now: dt.datetime) -> bool:
+    """Whether any event, reminder or message is due, in one query: what an idle worker
+    asks once a poll (on SQLite every statement takes the database's lock)."""
+    pending = [due_events(now), due_reminders(now), due_messages(now)]
+    first, *rest = [q.order_by().values_list("pk") for q in pending]
+    return bool(first.union(*rest, all=True)[:1])
+
+
+def run_until_stopped(*, stop: threading.Event, send: Send = send_in_own_loop,
+                      sweep_at_start: bool = True) -> None:
+    """The worker loop: deliver events, reminders and messages when any is due, sweep the
+    clocks every `REMINDER_SWEEP_MINUTES` (first at start, or one interval after it with
+    `sweep_at_start=False`), sleep `OUTBOX_POLL_MS` when idle, end when `stop` is set
     (after the pass in progress has committed)."""
     poll = settings.OUTBOX_POLL_MS / 1000
+    sweep_every = settings.REMINDER_SWEEP_MINUTES * 60
+    last_sweep = None if sweep_at_start else time.monotonic()
     log.info("outbox worker started")
     while not stop.is_set():
-        try:
-            claimed = deliver_due(send=send)
-        except Exception:
-            # The database went away, say: drop the broken connection and try again.
-            log.exception("outbox: delivery pass failed")
-            close_old_connections()
-            claimed = 0
-        if claimed == 0:
+        worked = 0
+        if _step("outbox check", lambda: int(anything_due(timezone.now()))):
+            worked += _step("event delivery", lambda: deliver_due(send=send))
+            worked += _step("reminder delivery", lambda: deliver_due_reminders(send=send))
+            worked += _step("message delivery", deliver_due_messages)
+        if sweep_every and (last_sweep is None or time.monotonic() - last_sweep >= sweep_every):
+            # Timed from the start of the sweep, and even after a failed one: a sweep
+            # that keeps failing is not retried on every poll.
+            last_sweep = time.monotonic()
+            worked += _step("reminder sweep", sweep_reminders)
+        if worked == 0:
             stop.wait(poll)
     log.info("outbox worker stopped")
 
