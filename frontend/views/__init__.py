@@ -1,6 +1,1 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "frontend/home.html")
+"""The human interface: HTML views. Each module holds one part of the site."""

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from frontend.workspace import views
+
+app_name = "workspace"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("cases/<int:dispute_id>/", views.case, name="case"),
+    path("cases/<int:dispute_id>/actions/<slug:name>/", views.act, name="act"),
+    path("hearings/", views.hearing_calendar, name="hearings"),
+]
