@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "api",
     "frontend",
     "notifications",
+    "indicators",
 ]
 
 MIDDLEWARE = [
@@ -284,3 +285,130 @@ if OUTBOX_RETRY_BASE_SECONDS < 0 or OUTBOX_RETRY_MAX_SECONDS < OUTBOX_RETRY_BASE
     raise ImproperlyConfigured(
         "OUTBOX_RETRY_BASE_SECONDS must be >= 0 and OUTBOX_RETRY_MAX_SECONDS >= it."
     )
+# Deadline reminders, SMS and e-mail (issue 5, continued).
+# The worker sweeps the clocks every REMINDER_SWEEP_MINUTES (0: never; run
+# `manage.py sweep_reminders` from cron instead) and warns at each of these numbers of working
+# days before a deadline (0 = on the day); an overdue notice follows once it has passed.
+REMINDER_SWEEP_MINUTES = env_int("REMINDER_SWEEP_MINUTES", 5)
+REMINDER_SWEEP_CHUNK = env_int("REMINDER_SWEEP_CHUNK", 200)
+_warning_days = env_list("REMINDER_WARNING_WORKING_DAYS", ["2", "0"])
+if not all(d.isdigit() for d in _warning_days):
+    raise ImproperlyConfigured(
+        f"REMINDER_WARNING_WORKING_DAYS={','.join(_warning_days)!r}: whole numbers >= 0, "
+        "comma-separated (e.g. 2,0)."
+    )
+REMINDER_WARNING_WORKING_DAYS = sorted({int(d) for d in _warning_days}, reverse=True)
+if REMINDER_SWEEP_MINUTES < 0 or REMINDER_SWEEP_CHUNK < 1:
+    raise ImproperlyConfigured("REMINDER_SWEEP_MINUTES must be >= 0, REMINDER_SWEEP_CHUNK >= 1.")
+# Messages: a pass sends up to MESSAGE_BATCH_SIZE; a failure waits
+# MESSAGE_RETRY_BASE_SECONDS x 2^(attempts-1), capped; after MESSAGE_MAX_ATTEMPTS it is failed.
+MESSAGE_BATCH_SIZE = env_int("MESSAGE_BATCH_SIZE", 20)
+MESSAGE_MAX_ATTEMPTS = env_int("MESSAGE_MAX_ATTEMPTS", 10)
+MESSAGE_RETRY_BASE_SECONDS = env_int("MESSAGE_RETRY_BASE_SECONDS", 30)
+MESSAGE_RETRY_MAX_SECONDS = env_int("MESSAGE_RETRY_MAX_SECONDS", 3600)
+if MESSAGE_BATCH_SIZE < 1 or MESSAGE_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured("MESSAGE_BATCH_SIZE and MESSAGE_MAX_ATTEMPTS must be at least 1.")
+if MESSAGE_RETRY_BASE_SECONDS < 0 or MESSAGE_RETRY_MAX_SECONDS < MESSAGE_RETRY_BASE_SECONDS:
+    raise ImproperlyConfigured(
+        "MESSAGE_RETRY_BASE_SECONDS must be >= 0 and MESSAGE_RETRY_MAX_SECONDS >= it."
+    )
+# SMS: the development backend logs the masked number and the text; the HTTP gateway POSTs
+# JSON {phone, text, reference, sign} to SMS_GATEWAY_URL with `Authorization: Bearer <token>`.
+_SMS_BACKENDS = {"log": "notifications.sms.LogSmsBackend",
+                 "http": "notifications.sms.HttpGatewaySmsBackend"}
+SMS_BACKEND = env_str("SMS_BACKEND", "log")
+SMS_BACKEND = _SMS_BACKENDS.get(SMS_BACKEND, SMS_BACKEND)
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = env_str("SMS_GATEWAY_TOKEN", "")
+SMS_GATEWAY_TIMEOUT_SECONDS = env_int("SMS_GATEWAY_TIMEOUT_SECONDS", 10)
+SMS_SIGN_NAME = env_str("SMS_SIGN_NAME", "劳动人事争议调解仲裁")
+_http_sms = SMS_BACKEND.endswith(".HttpGatewaySmsBackend")
+if _http_sms and not SMS_GATEWAY_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("SMS_BACKEND=http needs SMS_GATEWAY_URL (http:// or https://).")
+if SMS_GATEWAY_TIMEOUT_SECONDS < 1:
+    raise ImproperlyConfigured("SMS_GATEWAY_TIMEOUT_SECONDS must be at least 1.")
+# E-mail through Django's backends. The default logs the masked recipient and the subject
+# only; production sets django.core.mail.backends.smtp.EmailBackend and the EMAIL_HOST...
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "notifications.mail.LogEmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@localhost")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL are exclusive: set one.")
+# The notification log's enums in the API schema (their field names are used elsewhere too).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({  # type: ignore[attr-defined]
+    "ChannelEnum": "disputes.models.Channel",  # the name it had before the log came
+    "MessageChannelEnum": "notifications.models.Channel",
+    "MessageStatusEnum": "notifications.models.Message.Status",
+})
+
+# -- web pages (issue 6 part 1): navigation, login, satisfaction ratings -----------------------
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # type: ignore[index]
+    "frontend.context.navigation"
+)
+INSTALLED_APPS.append("satisfaction")  # the parties' ratings of closed cases
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+# -- end web pages -------------------------------------------------------------------------------
+
+# -- deployment (issue 8): probes and production security --------------------------------
+# Health probes answer before any other middleware: an orchestrator probes over plain HTTP
+# with the pod's address as Host (backend/health.py).
+MIDDLEWARE = ["backend.health.probe_middleware", *MIDDLEWARE]
+# With DEBUG off everything is on by default, so `manage.py check --deploy` is silent; each
+# can be turned off for a site that really serves plain HTTP (then the check says so).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+# HSTS: browsers refuse plain HTTP to the host for this long. Start small (3600) on a new
+# site, raise it once HTTPS is known to work; preload only adds the directive (a site is
+# on browsers' preload lists only once its owner submits it).
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+if SECURE_HSTS_SECONDS < 0:
+    raise ImproperlyConfigured("SECURE_HSTS_SECONDS must be >= 0.")
+# Behind a TLS-terminating proxy that overwrites this header (deploy/nginx sets
+# X-Forwarded-Proto): the request was HTTPS when it says "https". Never set it without
+# such a proxy, or any client could claim HTTPS.
+_proxy_ssl_header = env_str("SECURE_PROXY_SSL_HEADER", "").strip()
+if _proxy_ssl_header:
+    if not _proxy_ssl_header.replace("-", "").isalnum():
+        raise ImproperlyConfigured(
+            f"SECURE_PROXY_SSL_HEADER={_proxy_ssl_header!r} is not a header name "
+            "(e.g. X-Forwarded-Proto)."
+        )
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
+# -- end deployment --------------------------------------------------------------------------
+
+# -- indicators (issue 7): maintained summaries and the supervision dashboard ---------------
+# Events (and ratings) are folded into the summaries in passes of this many rows.
+INDICATORS_BATCH_SIZE = env_int("INDICATORS_BATCH_SIZE", 2000)
+# An id missing below the watermark is looked for again this long (an open transaction may
+# still commit it); longer than any transaction runs.
+INDICATORS_GAP_SECONDS = env_int("INDICATORS_GAP_SECONDS", 3600)
+# Pages and the API run one bounded pass before reading (never waiting for another pass).
+INDICATORS_CATCH_UP_ON_READ = env_bool("INDICATORS_CATCH_UP_ON_READ", True)
+# The bureau's choice of definition per indicator, e.g. "mediation_success=2,satisfaction=1";
+# unknown codes or versions are refused at start-up (indicators/apps.py).
+INDICATORS_DEFAULT_VERSIONS: dict[str, int] = {}
+for _item in env_list("INDICATORS_DEFAULT_VERSIONS", []):
+    _code, _, _version = _item.partition("=")
+    if not _code.strip() or not _version.strip().isdigit():
+        raise ImproperlyConfigured(
+            f"INDICATORS_DEFAULT_VERSIONS: {_item!r} is not code=version (e.g. satisfaction=2)."
+        )
+    INDICATORS_DEFAULT_VERSIONS[_code.strip()] = int(_version)
+# Early warnings compare the figure of the last this many months with its target.
+INDICATORS_ROLLING_MONTHS = env_int("INDICATORS_ROLLING_MONTHS", 3)
+for _name in ("INDICATORS_BATCH_SIZE", "INDICATORS_ROLLING_MONTHS"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1.")
+if INDICATORS_GAP_SECONDS < 0:
+    raise ImproperlyConfigured("INDICATORS_GAP_SECONDS must be >= 0.")
+# -- end indicators --------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from disputes import rules
 from disputes.clocks import ClockReading, ClockState, Pause, read_clock
@@ -294,3 +295,30 @@ def limitation_notice(dispute: Dispute, *, today: dt.date | None = None) -> Limi
         checked=True, as_of=as_of, interrupted_on=interrupted_on, items=tuple(items.values()),
         reason_zh=reason_zh, reason_en=reason_en,
     )
+
+
+def case_notices(dispute: Dispute) -> list[dict[str, str]]:
+    """What the case's staff must not miss when deciding: the one-year limitation (a
+    warning, never a ground to refuse) and collective handling. The caller decides who
+    sees them (the case's staff; never the parties)."""
+    english = (get_language() or "zh-hans").startswith("en")
+    notices: list[dict[str, str]] = []
+    limitation = limitation_notice(dispute)
+    notices.append({
+        "code": "limitation",
+        "level": "warning" if limitation.out_of_time or not limitation.checked else "info",
+        "text": limitation.reason_en if english else limitation.reason_zh,
+        "basis": limitation.basis,
+    })
+    collective = collective_status(dispute)
+    if collective.is_collective:
+        text_en = (f"Collective dispute ({collective.workers} workers): priority filing and "
+                   "hearing, a tribunal of three arbitrators.")
+        text_zh = (f"集体劳动人事争议（劳动者 {collective.workers} 人）：优先立案、优先审理，"
+                   "组成三人仲裁庭。")
+        basis = "; ".join(r.basis for r in collective.reasons)
+        notices.append({
+            "code": "collective", "level": "info", "text": text_en if english else text_zh,
+            "basis": basis or "《劳动人事争议仲裁办案规则》第六十二条",
+        })
+    return notices

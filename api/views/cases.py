@@ -6,7 +6,6 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -152,34 +151,6 @@ def detail_data(request: Request, dispute: Dispute) -> dict[str, Any]:
         "sees_identifiers": access.sees_identifiers(user, dispute),
         "clocks": {dispute.pk: selectors.dispute_clocks(dispute)},
         "available_transitions": describe.available(user, dispute),
-        "notices": selectors_notices(user, dispute),
+        "notices": selectors.case_notices(dispute) if access.sees_identifiers(user, dispute) else [],
     }
     return DisputeDetailSerializer(dispute, context=context).data
-
-
-def selectors_notices(user: access.AnyUser, dispute: Dispute) -> list[dict[str, str]]:
-    """What the case's staff must not miss when deciding: the one-year limitation (a
-    warning, never a ground to refuse) and collective handling. None for parties."""
-    if not access.sees_identifiers(user, dispute):
-        return []
-    english = (get_language() or "zh-hans").startswith("en")
-    notices: list[dict[str, str]] = []
-    limitation = selectors.limitation_notice(dispute)
-    notices.append({
-        "code": "limitation",
-        "level": "warning" if limitation.out_of_time or not limitation.checked else "info",
-        "text": limitation.reason_en if english else limitation.reason_zh,
-        "basis": limitation.basis,
-    })
-    collective = selectors.collective_status(dispute)
-    if collective.is_collective:
-        text_en = (f"Collective dispute ({collective.workers} workers): priority filing and "
-                   "hearing, a tribunal of three arbitrators.")
-        text_zh = (f"集体劳动人事争议（劳动者 {collective.workers} 人）：优先立案、优先审理，"
-                   "组成三人仲裁庭。")
-        basis = "; ".join(r.basis for r in collective.reasons)
-        notices.append({
-            "code": "collective", "level": "info", "text": text_en if english else text_zh,
-            "basis": basis or "《劳动人事争议仲裁办案规则》第六十二条",
-        })
-    return notices

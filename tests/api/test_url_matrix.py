@@ -77,6 +77,12 @@ def counter(persona: str | None) -> int:
     return 400 if persona == "clerk" else 403
 
 
+def figures_reader(persona: str | None, allowed: int) -> int:
+    if persona is None:
+        return 401
+    return 403 if persona in {"worker", "other_worker", "employer"} else allowed
+
+
 MATRIX: dict[str, Row] = {
     "token": Row("post", lambda d, e: "/api/v1/auth/token/", everyone(400)),
     "intake-online": Row("post", lambda d, e: "/api/v1/intake/online/", signed_in(400)),
@@ -90,6 +96,11 @@ MATRIX: dict[str, Row] = {
                            add_evidence, format="multipart"),
     "evidence-download": Row("get", lambda d, e: f"/api/v1/disputes/{d.pk}/evidence/{e.pk}/",
                              scoped_read),
+    # The case's staff read the whole log, its parties their own messages; a supervisor sees
+    # the case but not its messages.
+    "dispute-notifications": Row(
+        "get", lambda d, e: f"/api/v1/disputes/{d.pk}/notifications/",
+        lambda p: 403 if p == "supervisor" else scoped_read(p)),
     "organizations": Row("get", lambda d, e: "/api/v1/organizations/", everyone(200)),
     "organizations-nearest": Row(
         "get", lambda d, e: "/api/v1/organizations/nearest/?latitude=30.62&longitude=114.13",
@@ -97,6 +108,22 @@ MATRIX: dict[str, Row] = {
     "organization-overdue": Row(
         "get", lambda d, e: f"/api/v1/organizations/{d.organization_id}/overdue/", center_staff),
     "public-status": Row("post", lambda d, e: "/api/v1/public/status/", everyone(400)),
+    # Indicators (issue 7): supervisors and organization staff read figures in their scope;
+    # parties have none (403). The drill-down without its indicator and part is invalid (400).
+    "indicators-definitions": Row("get", lambda d, e: "/api/v1/indicators/definitions/",
+                                  everyone(200)),
+    "indicators-figures": Row("get", lambda d, e: "/api/v1/indicators/figures/",
+                              lambda p: figures_reader(p, 200)),
+    "indicators-breakdown": Row("get", lambda d, e: "/api/v1/indicators/breakdown/",
+                                lambda p: figures_reader(p, 200)),
+    "indicators-cases": Row("get", lambda d, e: "/api/v1/indicators/cases/",
+                            lambda p: figures_reader(p, 400)),
+    "indicators-monthly": Row("get", lambda d, e: "/api/v1/indicators/monthly/",
+                              lambda p: figures_reader(p, 200)),
+    "indicators-monthly-csv": Row("get", lambda d, e: "/api/v1/indicators/monthly/csv/",
+                                  lambda p: figures_reader(p, 200)),
+    "indicators-monthly-xlsx": Row("get", lambda d, e: "/api/v1/indicators/monthly/xlsx/",
+                                   lambda p: figures_reader(p, 200)),
     "schema": Row("get", lambda d, e: "/api/v1/schema/", everyone(200)),
     "docs": Row("get", lambda d, e: "/api/v1/docs/", everyone(200)),
     "redoc": Row("get", lambda d, e: "/api/v1/redoc/", everyone(200)),
