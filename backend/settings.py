@@ -185,7 +185,12 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # redis-py 8 times out idle reads unless socket_timeout is None.
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]},
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+                # channels-redis drops messages past `capacity` per channel (default 100);
+                # a busy queue screen must not lose live updates (bench/websockets.py).
+                "capacity": env_int("CHANNEL_LAYER_CAPACITY", 1000),
+            },
         }
     }
 else:
