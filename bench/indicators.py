@@ -14,6 +14,8 @@ On a database built by `bench/build_db.py` (1,000,000 cases, 7.2 million events)
      (the year's figures, the rolling figures, the 12-month trend, organizations and
      streets ranked, the warnings with the overdue clocks, the monthly table): every
      query the page makes, without the HTML;
+   - page: GET /supervision/ as the district supervisor (`django.test.Client`, the whole
+     request: middleware, the catch-up, the dashboard, the service circle, the template);
    - figures: `indicators.figures.figures` for the year (what /api/v1/indicators/figures/
      computes), and the idle catch-up every read runs first;
    - trend from summaries: the 12-month trend of the mediation success rate and the
@@ -81,6 +83,9 @@ def setup_django() -> None:
     os.environ.setdefault("DEBUG", "0")
     os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-0123456789abcdefghijklmnop")
     os.environ.setdefault("INDICATORS_CATCH_UP_ON_READ", "1")
+    # The page is requested in-process (django.test.Client), over plain HTTP.
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
     import django
 
     django.setup()
@@ -145,6 +150,26 @@ def trend_by_group_by(district: int, period: Any) -> Series:
     return series
 
 
+def page_timings(kw: dict[str, int]) -> list[float]:
+    """The whole page as the supervisor persona of `seed_demo` sees it (none: skipped)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    supervisor = get_user_model().objects.filter(username="supervisor").first()
+    if supervisor is None:
+        print("  (no `supervisor` account: the page is not timed)")
+        return []
+    client = Client()
+    client.force_login(supervisor)
+
+    def get() -> None:
+        response = client.get("/supervision/")
+        assert response.status_code == 200, response.status_code
+
+    samples, _ = timed(get, **kw)
+    return samples
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=30)
@@ -193,6 +218,7 @@ def main(argv: list[str] | None = None) -> int:
 
     dashboard, _board = timed(lambda: build_dashboard(definitions, scope, today,
                                                       with_coverage=False), **kw)
+    page = page_timings(kw)
     just_figures, _ = timed(lambda: figures(definitions, year, scope), **kw)
     idle, _ = timed(catch_up_before_reading, **kw)
     summaries, from_summaries = timed(lambda: trend_from_summaries(district, trend), **kw)
@@ -200,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"timings ({args.repeat} runs after {args.warmup} warm-up runs, one at a time):")
     line("dashboard (all its queries)", dashboard, "goal: p95 < 100 ms")
+    if page:
+        line("dashboard page (HTML)", page)
     line("figures for the year", just_figures)
     line("idle catch-up before a read", idle)
     line("12-month trend from summaries", summaries)

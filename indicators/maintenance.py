@@ -412,13 +412,10 @@ def _rebuild_cases(dispute_ids: Sequence[int], last_event: int, tally: Tally) ->
 
 
 def _note_recent_gaps(source: str, last_id: int, now: dt.datetime) -> None:
-    """After a rebuild: the ids below `last_id` missing among the recent events, whose
-    transactions may still commit."""
-    recent = now - dt.timedelta(seconds=settings.INDICATORS_GAP_SECONDS)
-    rows = list(DisputeEvent.objects.filter(pk__lte=last_id, recorded_at__gte=recent)
-                .order_by("pk").values_list("pk", "recorded_at"))
-    if not rows:
-        return
-    before = (DisputeEvent.objects.filter(pk__lt=rows[0][0]).aggregate(last=Max("pk"))["last"]
-              or 0)
-    _note_gaps(source, before, rows, now)
+    """After a rebuild: the ids missing among the newest events, whose transactions may
+    still commit (open transactions hold ids taken moments before the newest ones)."""
+    rows = list(DisputeEvent.objects.filter(pk__lte=last_id).order_by("-pk")
+                .values_list("pk", "recorded_at")[:MAX_GAP_RUN])
+    rows.reverse()
+    if rows:
+        _note_gaps(source, rows[0][0], rows[1:], now)

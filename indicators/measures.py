@@ -77,18 +77,20 @@ class Key:
 
 
 # Grains: the dimensions each level of the summary keeps. "f" keeps all; the others make
-# the dashboard's usual questions (the district, by organization and tier, by street) cheap.
+# the dashboard's usual questions (the district, by organization and tier, by street, the
+# monthly table's causes and collective disputes) cheap.
 GRAINS: dict[str, frozenset[str]] = {
     "d": frozenset(),
     "o": frozenset({"organization", "tier"}),
     "s": frozenset({"street"}),
+    "c": frozenset({"dispute_type", "is_collective"}),
     "f": frozenset(DIMENSIONS),
 }
 
 
 def grain_for(dimensions: set[str]) -> str:
     """The smallest grain that keeps every dimension asked for (filtered or grouped by)."""
-    for name in ("d", "o", "s"):
+    for name in ("d", "o", "s", "c"):
         if dimensions <= GRAINS[name]:
             return name
     return "f"

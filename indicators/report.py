@@ -80,7 +80,7 @@ RESULT_COLUMNS = {Award.Result.WORKER_WON: "won_by_worker",
 FLOW_MEASURES = (
     m.ARBITRATION_RECEIVED, m.ARBITRATION_ACCEPTED, m.ARBITRATION_ACCEPTED_BY_WORKERS,
     m.ARBITRATION_ACCEPTED_WORKERS, *m.ARBITRATION_CLOSED.values(),
-    *m.ARBITRATION_AWARD_RESULT.values(), m.MEDIATION_AGREED,
+    *m.ARBITRATION_AWARD_RESULT.values(),
 )
 STOCK_MEASURES = (m.ARBITRATION_ACCEPTED, *m.ARBITRATION_CLOSED.values())
 
@@ -109,8 +109,7 @@ def monthly_table(period: Period, filters: Filters) -> MonthlyTable:
     """One row per month of the period and a total row (stocks at its ends, flows summed)."""
     flows: dict[dt.date, dict[str, int | Decimal]] = defaultdict(_blank)
     for row in measure_rows(FLOW_MEASURES, filters, before=period.end, since=period.start,
-                            group_by=["month", "dispute_type", "is_collective"],
-                            with_tier=True):
+                            group_by=["month", "dispute_type", "is_collective"]):
         cells = flows[row["month"]]
         measure, n = row["measure"], row["total"]
         if measure == m.ARBITRATION_RECEIVED:
@@ -127,9 +126,6 @@ def monthly_table(period: Period, filters: Filters) -> MonthlyTable:
             cells["workers"] += n
             if row["is_collective"]:
                 cells["workers_collective"] += n
-        elif measure == m.MEDIATION_AGREED:
-            if row["tier"] == Tier.PRE_ARBITRATION:
-                cells["pre_arbitration"] += n
         else:
             for outcome, key in CLOSED_COLUMNS.items():
                 if measure == m.ARBITRATION_CLOSED[outcome]:
@@ -138,6 +134,10 @@ def monthly_table(period: Period, filters: Filters) -> MonthlyTable:
             for result, key in RESULT_COLUMNS.items():
                 if measure == m.ARBITRATION_AWARD_RESULT[result]:
                     cells[key] += n
+    for row in measure_rows([m.MEDIATION_AGREED], filters, before=period.end,
+                            since=period.start, group_by=["month", "tier"]):
+        if row["tier"] == Tier.PRE_ARBITRATION:
+            flows[row["month"]]["pre_arbitration"] += row["total"]
     pending = 0
     for row in measure_rows(STOCK_MEASURES, filters, before=period.start):
         pending += row["total"] if row["measure"] == m.ARBITRATION_ACCEPTED else -row["total"]
