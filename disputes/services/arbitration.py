@@ -589,6 +589,12 @@ def _close(name: str, *, dispute: Dispute, actor: User, closed_on: date,
     def act(d: Dispute) -> Effect:
         if closed_on < d.received_on:
             raise ValidationError({"closed_on": ["结案日期不能早于收件日期。"]})
+        record = ArbitrationRecord.objects.filter(dispute=d).first()
+        if record is not None:
+            if closed_on < record.applied_on:
+                raise ValidationError({"closed_on": ["结案日期不能早于仲裁申请收到日期。"]})
+            if record.accepted_on and closed_on < record.accepted_on:
+                raise ValidationError({"closed_on": ["结案日期不能早于受理日期。"]})
         getattr(d, name)(on=closed_on)
         d.mediation_attempts.filter(result=MediationAttempt.Result.PENDING).update(
             result=MediationAttempt.Result.ABANDONED, ended_on=closed_on)

@@ -37,7 +37,9 @@ after_lock: Callable[[Dispute], None] = lambda dispute: None  # noqa: E731
 
 
 def lock_dispute(pk: int) -> Dispute:
-    return Dispute.objects.select_for_update().select_related("district").get(pk=pk)
+    # of=("self",): the joined district row must not be locked too, or every transition in
+    # a district would wait for every other.
+    return Dispute.objects.select_for_update(of=("self",)).select_related("district").get(pk=pk)
 
 
 def run_transition(

@@ -152,3 +152,16 @@ def test_a_back_dated_application_inside_the_mediation_window_is_refused(world: 
         world.do("apply_for_arbitration", dispute, applied_on=window.isoformat())
     dispute.refresh_from_db()
     assert dispute.status == Status.STREET_MEDIATION
+
+
+def test_a_closure_dated_before_the_acceptance_is_refused(world: World) -> None:
+    from disputes.models import ArbitrationRecord
+
+    dispute = world.case_in(Status.ACCEPTED)
+    record = ArbitrationRecord.objects.get(dispute=dispute)
+    assert record.accepted_on and record.accepted_on > dispute.received_on
+    before = counts()
+    with pytest.raises(ValidationError, match=r"早于(受理日期|仲裁申请收到日期)"):
+        day_before = record.accepted_on - record.accepted_on.resolution
+        world.do("terminate", dispute, closed_on=day_before.isoformat())
+    assert counts() == before

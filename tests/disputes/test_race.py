@@ -105,3 +105,35 @@ def test_without_the_row_lock_the_race_is_lost(
 
 def test_connections_are_separate() -> None:
     assert connection.vendor == "postgresql"
+
+
+def test_a_locked_case_leaves_its_district_free(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The case lock takes the case row only, so transitions of other cases of the same
+    district never wait for it."""
+    from django.db import DatabaseError, transaction
+
+    from mediation.models import District
+
+    seen: list[str] = []
+
+    def probe(locked: Dispute) -> None:
+        def other() -> None:
+            try:
+                with transaction.atomic():
+                    District.objects.select_for_update(nowait=True).get(pk=locked.district_id)
+                seen.append("free")
+            except DatabaseError:
+                seen.append("locked")
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join(timeout=10)
+
+    dispute = world.case_in(Status.STREET_MEDIATION)
+    monkeypatch.setattr(base, "after_lock", probe)
+    transition(world, dispute, "schedule_mediation_session", "mediator", dispute.version)()
+    assert seen == ["free"]
