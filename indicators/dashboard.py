@@ -155,10 +155,7 @@ def build_dashboard(definitions: list[Definition], filters: Filters, today: dt.d
             "%(organization)s：%(cases)s 件案件已超过%(clock)s期限（最早 %(oldest)s 到期）") % {
             "organization": group.organization, "cases": group.cases,
             "clock": clock_label(group.clock), "oldest": group.oldest_due}))
-    coverage: list[StreetCoverage] = []
-    if with_coverage:
-        for district in sorted(filters.districts):
-            coverage.extend(service_circle_coverage(district))
+    coverage = service_circle_coverage(filters.districts) if with_coverage else []
     return Dashboard(today=today, year=year, rolling=rolling, trend_period=trend_period,
                      cards=cards, rankings=rankings, warnings=warnings, overdue=overdue,
                      table=monthly_table(year, filters), coverage=coverage)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -35,7 +35,7 @@ PAGE_SIZE = 100
 def _filters(request: HttpRequest) -> tuple[Filters, dict[str, Any]]:
     query = ScopeQuery(data=request.GET)
     if not query.is_valid():
-        raise Http404
+        raise BadRequest("; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in query.errors.items()))
     data = query.validated_data
     try:
         filters = access_filters(

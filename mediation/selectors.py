@@ -88,18 +88,20 @@ def mediation_points() -> QuerySet[Organization]:
 
 
 def nearest_service_points(
-    latitude: float | Decimal, longitude: float | Decimal, *, limit: int = 5
+    latitude: float | Decimal, longitude: float | Decimal, *, limit: int = 5,
+    points: Iterable[Organization] | None = None,
 ) -> list[ServicePoint]:
     """The mediation points closest to a location (enterprise committees serve only their
-    own employees, so they are not offered to the public)."""
+    own employees, so they are not offered to the public). `points` lets a caller that
+    asks for many locations read the mediation points once."""
     lat, lon = float(latitude), float(longitude)
-    points = []
-    for org in mediation_points():
+    found = []
+    for org in mediation_points() if points is None else points:
         assert org.latitude is not None and org.longitude is not None
         km = distance_km(lat, lon, float(org.latitude), float(org.longitude))
-        points.append(ServicePoint(org, round(km, 2), travel_minutes(km)))
-    points.sort(key=lambda p: p.distance_km)
-    return points[:limit]
+        found.append(ServicePoint(org, round(km, 2), travel_minutes(km)))
+    found.sort(key=lambda p: p.distance_km)
+    return found[:limit]
 
 
 @dataclass(frozen=True)
@@ -112,10 +114,13 @@ class StreetCoverage:
         return self.nearest is not None and self.nearest.within_circle
 
 
-def service_circle_coverage(district_id: int) -> list[StreetCoverage]:
-    """For each street: is a mediation point within the half-hour circle of its centre?"""
+def service_circle_coverage(district_ids: int | Iterable[int]) -> list[StreetCoverage]:
+    """For each street of the districts: is a mediation point within the half-hour circle
+    of its centre? Two queries whatever the number of streets."""
+    ids = [district_ids] if isinstance(district_ids, int) else sorted(district_ids)
+    points = list(mediation_points())
     result = []
-    for street in Street.objects.filter(district_id=district_id).order_by("code"):
-        nearest = nearest_service_points(street.latitude, street.longitude, limit=1)
+    for street in Street.objects.filter(district_id__in=ids).order_by("district_id", "code"):
+        nearest = nearest_service_points(street.latitude, street.longitude, limit=1, points=points)
         result.append(StreetCoverage(street, nearest[0] if nearest else None))
     return result

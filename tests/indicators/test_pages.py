@@ -137,3 +137,9 @@ def test_the_dashboard_speaks_english_too(spring: Story, world: World) -> None:
     assert "Supervision dashboard" in html
     assert "Arbitration closure rate" in html
     assert "Target ≥ 98%" in html
+
+
+def test_a_nonsense_filter_is_a_bad_request(spring: Story, world: World) -> None:
+    response = signed_in(world, "supervisor").get("/supervision/?tier=nowhere")
+
+    assert response.status_code == 400

@@ -29,3 +29,14 @@ def test_a_street_far_from_every_point_is_not_covered(world: World) -> None:
     coverage = {c.street.pk: c.covered for c in service_circle_coverage(world.district.pk)}
     assert coverage[world.streets[0].pk] is True
     assert coverage[far.pk] is False
+
+
+def test_coverage_reads_the_points_once_however_many_streets(
+        world: World, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    for n in range(5):
+        Street.objects.create(district=world.district, code=f"42011208{n}", name=f"新街道{n}",
+                              latitude=Decimal("30.62"), longitude=Decimal("114.13"))
+    with django_assert_num_queries(2):
+        coverage = service_circle_coverage([world.district.pk])
+    assert len(coverage) == Street.objects.filter(district=world.district).count()
+    assert coverage == service_circle_coverage(world.district.pk)
