@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from mediation.models import Organization, Street
 from mediation.selectors import distance_km, nearest_service_points, service_circle_coverage
@@ -32,7 +33,7 @@ def test_a_street_far_from_every_point_is_not_covered(world: World) -> None:
 
 
 def test_coverage_reads_the_points_once_however_many_streets(
-        world: World, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+        world: World, django_assert_num_queries: Any) -> None:
     for n in range(5):
         Street.objects.create(district=world.district, code=f"42011208{n}", name=f"新街道{n}",
                               latitude=Decimal("30.62"), longitude=Decimal("114.13"))
