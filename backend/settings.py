@@ -13,6 +13,8 @@ from urllib.parse import parse_qs, unquote, urlparse
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
+from backend.redis_config import channel_layer_hosts
+
 # Lets admin classes and querysets be written with type parameters (admin.ModelAdmin[Model]).
 django_stubs_ext.monkeypatch()
 
@@ -180,13 +182,16 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media-not-served/"  # Evidence is only downloaded through the access policy.
 
 REDIS_URL = env_str("REDIS_URL", "")
-if REDIS_URL:
+# REDIS_SENTINELS (host:port,...) + REDIS_SENTINEL_MASTER follow a master through Redis
+# Sentinel instead (backend/redis_config.py).
+REDIS_SENTINELS = env_list("REDIS_SENTINELS", [])
+REDIS_HOSTS = channel_layer_hosts(os.environ, REDIS_SENTINELS)
+if REDIS_HOSTS:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # redis-py 8 times out idle reads unless socket_timeout is None.
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+                "hosts": REDIS_HOSTS,
                 # channels-redis drops messages past `capacity` per channel (default 100);
                 # a busy queue screen must not lose live updates (bench/websockets.py).
                 "capacity": env_int("CHANNEL_LAYER_CAPACITY", 1000),
@@ -275,7 +280,7 @@ IDEMPOTENCY_TTL_HOURS = env_int("IDEMPOTENCY_TTL_HOURS", 24)
 # The worker delivers DisputeEvent rows to the channel layer (`manage.py run_worker`).
 # Without Redis the in-memory layer reaches only the web process, so the worker runs inside
 # it (started by the ASGI application, notifications/embedded.py); tests turn it off.
-RUN_WORKER_IN_PROCESS = env_bool("RUN_WORKER_IN_PROCESS", not REDIS_URL)
+RUN_WORKER_IN_PROCESS = env_bool("RUN_WORKER_IN_PROCESS", not REDIS_HOSTS)
 OUTBOX_BATCH_SIZE = env_int("OUTBOX_BATCH_SIZE", 100)
 OUTBOX_POLL_MS = env_int("OUTBOX_POLL_MS", 500)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 15)

@@ -2,8 +2,8 @@
 
 The in-memory channel layer reaches only consumers of its own process and its own event
 loop, so there a separate `run_worker` process would deliver into the void (and mark the
-events delivered). With `RUN_WORKER_IN_PROCESS` on (the default when REDIS_URL is empty),
-the ASGI application starts one worker thread the first time the server hands it a
+events delivered). With `RUN_WORKER_IN_PROCESS` on (the default when neither REDIS_URL nor
+REDIS_SENTINELS is set), the ASGI application starts one worker thread the first time the server hands it a
 connection or its lifespan start-up, and that thread sends on the server's event loop
 (`LoopSender`).
 

@@ -34,7 +34,8 @@ class Command(BaseCommand):
             raise CommandError("--sweep goes with --once (the worker loop sweeps by itself).")
         if isinstance(get_channel_layer(), InMemoryChannelLayer) and not once:
             raise CommandError(
-                "The in-memory channel layer reaches only its own process: set REDIS_URL, or "
+                "The in-memory channel layer reaches only its own process: set REDIS_URL (or "
+                "REDIS_SENTINELS), or "
                 "let the web process run the worker (RUN_WORKER_IN_PROCESS, the default "
                 "without Redis)."
             )
