@@ -45,13 +45,19 @@ def commission_id(dispute: Dispute) -> int | None:
         return None
 
 
-def groups_for(dispute: Dispute) -> list[str]:
-    """The case, the organization handling it now, the arbitration commission once the case
-    has an arbitration record, and the district's dashboard."""
-    groups = [case_group(dispute.pk), queue_group(dispute.organization_id)]
+def groups_for(dispute: Dispute, event: DisputeEvent | None = None) -> list[str]:
+    """The case, the organization handling it now, the organization it has just left (the
+    event's `from_organization`, so that queue drops it live), the arbitration commission
+    once the case has an arbitration record, and the district's dashboard."""
+    queues = [dispute.organization_id]
+    left = (event.payload or {}).get("from_organization") if event is not None else None
+    if isinstance(left, int):
+        queues.append(left)
     commission = commission_id(dispute)
-    if commission is not None and commission != dispute.organization_id:
-        groups.append(queue_group(commission))
+    if commission is not None:
+        queues.append(commission)
+    groups = [case_group(dispute.pk)]
+    groups += [queue_group(org) for org in dict.fromkeys(queues) if org is not None]
     groups.append(dashboard_group(dispute.district_id))
     return groups
 

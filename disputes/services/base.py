@@ -58,7 +58,7 @@ def run_transition(
                 f"case version is {locked.version}, the request was based on {expected_version}"
             )
         access.require_transition(actor, locked, name)
-        from_state = locked.status
+        from_state, from_organization = locked.status, locked.organization_id
         method = getattr(locked, name)
         # Refuse before anything reads or writes related rows; the method checks again.
         if not can_proceed(method):
@@ -68,6 +68,10 @@ def run_transition(
             )
         effect = act(locked)  # calls the @transition method; TransitionNotAllowed rolls back
         locked.version += 1
+        payload = effect.payload
+        if locked.organization_id != from_organization:
+            # The queue the case leaves hears about it too (notifications.groups.groups_for).
+            payload = {**payload, "from_organization": from_organization}
         record_event(
             dispute=locked,
             kind=name,
@@ -75,7 +79,7 @@ def run_transition(
             from_state=from_state,
             to_state=locked.status,
             occurred_on=effect.occurred_on,
-            payload=effect.payload,
+            payload=payload,
         )
         locked.save(
             update_fields=[

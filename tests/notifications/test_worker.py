@@ -221,3 +221,19 @@ def test_a_channel_layer_that_fails_leaves_the_batch_pending_for_a_retry(
     assert first.attempts == second.attempts == 1
     assert "Connection refused" in first.last_error
     assert "earlier failure" in second.last_error
+
+
+@pytest.mark.django_db
+def test_the_queue_a_case_leaves_hears_that_it_left(world: World) -> None:
+    case = world.case_in(Status.MEDIATION_FAILED)
+    assert case.organization_id == world.center.pk
+    case = world.do("apply_for_arbitration", case)
+    event = case.events.order_by("-seq").first()
+    assert event is not None and event.payload["from_organization"] == world.center.pk
+    groups = groups_for(case, event)
+    assert f"org.{world.center.pk}" in groups and f"org.{world.commission.pk}" in groups
+    # An event that does not move the case names no organization it left.
+    case = world.do("accept", case)
+    accepted = case.events.order_by("-seq").first()
+    assert accepted is not None and "from_organization" not in accepted.payload
+    assert f"org.{world.center.pk}" not in groups_for(case, accepted)
