@@ -70,6 +70,22 @@ def event_hash(
     return hashlib.sha256(body.encode()).hexdigest()
 
 
+def digest_of(event: DisputeEvent) -> str:
+    """The hash an event row must carry, from its own fields."""
+    return event_hash(
+        dispute_id=event.dispute_id,
+        seq=event.seq,
+        kind=event.kind,
+        actor_id=event.actor_id,
+        from_state=event.from_state,
+        to_state=event.to_state,
+        payload=event.payload,
+        occurred_on=event.occurred_on,
+        recorded_at=event.recorded_at,
+        prev_hash=event.prev_hash,
+    )
+
+
 def record_event(
     *,
     dispute: Dispute,
@@ -82,36 +98,23 @@ def record_event(
 ) -> DisputeEvent:
     """Append one event. The caller holds the dispute's row lock and saves the dispute's
     `event_seq` and `last_event_hash` (listed in `CHAIN_FIELDS`) in the same transaction."""
-    plain_payload = _plain(payload or {})
-    recorded_at = timezone.now()
     seq = dispute.event_seq + 1
-    actor_id = actor.pk if actor is not None else None
-    digest = event_hash(
-        dispute_id=dispute.pk,
-        seq=seq,
-        kind=kind,
-        actor_id=actor_id,
-        from_state=from_state,
-        to_state=to_state,
-        payload=plain_payload,
-        occurred_on=occurred_on,
-        recorded_at=recorded_at,
-        prev_hash=dispute.last_event_hash,
-    )
-    event = DisputeEvent.objects.create(
+    recorded_at = timezone.now()
+    event = DisputeEvent(
         dispute=dispute,
         seq=seq,
         kind=kind,
-        actor_id=actor_id,
+        actor_id=actor.pk if actor is not None else None,
         from_state=from_state,
         to_state=to_state,
-        payload=plain_payload,
+        payload=_plain(payload or {}),
         occurred_on=occurred_on,
         recorded_at=recorded_at,
         prev_hash=dispute.last_event_hash,
-        hash=digest,
         next_attempt_at=recorded_at,
     )
+    event.hash = digest = digest_of(event)
+    event.save(force_insert=True)
     dispute.event_seq = seq
     dispute.last_event_hash = digest
     return event
@@ -147,18 +150,7 @@ def verify_chain(dispute: Dispute, events: Iterable[DisputeEvent]) -> list[Chain
                 ChainProblem(dispute.pk, event.seq, "previous-hash link broken (removed or "
                              "re-ordered event)")
             )
-        digest = event_hash(
-            dispute_id=event.dispute_id,
-            seq=event.seq,
-            kind=event.kind,
-            actor_id=event.actor_id,
-            from_state=event.from_state,
-            to_state=event.to_state,
-            payload=event.payload,
-            occurred_on=event.occurred_on,
-            recorded_at=event.recorded_at,
-            prev_hash=event.prev_hash,
-        )
+        digest = digest_of(event)
         if digest != event.hash:
             problems.append(ChainProblem(dispute.pk, event.seq, "content altered (hash mismatch)"))
         prev_hash = event.hash
