@@ -17,29 +17,17 @@ from disputes import access
 from disputes.errors import UnknownTransition
 from disputes.lifecycle import TRANSITIONS
 from disputes.models import Dispute
-from disputes.services import arbitration, mediation
+from disputes.services import arbitration, mediation, proceedings
 from disputes.services.arbitration import (
     dispute_accept,
-    dispute_amend_claims,
     dispute_apply_for_arbitration,
-    dispute_conclude_hearing,
     dispute_end_pre_arbitration_mediation,
-    dispute_extend_award_deadline,
     dispute_form_tribunal,
-    dispute_issue_award,
-    dispute_issue_mediation_statement,
-    dispute_issue_partial_award,
-    dispute_postpone_hearing,
     dispute_record_defence,
     dispute_record_pre_arbitration_agreement,
     dispute_refer_to_pre_arbitration_mediation,
     dispute_refuse,
-    dispute_resume,
-    dispute_schedule_hearing,
     dispute_serve_application,
-    dispute_suspend,
-    dispute_terminate,
-    dispute_withdraw,
 )
 from disputes.services.intake import (
     Application,
@@ -58,9 +46,24 @@ from disputes.services.mediation import (
     dispute_route_to_union,
     dispute_schedule_mediation_session,
 )
+from disputes.services.proceedings import (
+    dispute_amend_claims,
+    dispute_conclude_hearing,
+    dispute_extend_award_deadline,
+    dispute_issue_award,
+    dispute_issue_mediation_statement,
+    dispute_issue_partial_award,
+    dispute_postpone_hearing,
+    dispute_resume,
+    dispute_schedule_hearing,
+    dispute_suspend,
+    dispute_terminate,
+    dispute_withdraw,
+)
 
 SERVICES: dict[str, Callable[..., Dispute]] = {
-    name: getattr(mediation, f"dispute_{name}", None) or getattr(arbitration, f"dispute_{name}")
+    name: next(getattr(module, f"dispute_{name}") for module in (mediation, arbitration, proceedings)
+               if hasattr(module, f"dispute_{name}"))
     for name in TRANSITIONS
 }
 
