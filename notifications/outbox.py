@@ -133,7 +133,7 @@ def parcels_for(events: list[DisputeEvent]) -> list[Parcel]:
     parcels = []
     for event in events:
         dispute = disputes[event.dispute_id]
-        parcels.append(Parcel(event.pk, groups_for(dispute),
+        parcels.append(Parcel(event.pk, groups_for(dispute, event),
                               layer_message(event_record(event, dispute.tracking_number))))
     return parcels
 

@@ -190,11 +190,12 @@ def test_the_commission_queue_and_the_dashboard_hear_of_arbitration(
         center = await connect(f"/ws/queue/{world.center.pk}/", mediator_headers)
         await database_sync_to_async(world.do)("apply_for_arbitration", case)
         await run_worker_once()
-        for comm in (commission, dashboard):
+        # The center no longer handles the case: it hears of it once, so its queue
+        # re-fetches and drops the case.
+        for comm in (commission, dashboard, center):
             [message] = await receive_events(comm, 1)
             assert message["kind"] == "apply_for_arbitration"
             assert message["state"] == Status.ARBITRATION_REVIEW
-        # The center no longer handles the case: its queue re-fetches, it is not told.
         assert await center.receive_nothing(timeout=0.2)
         for comm in (commission, dashboard, center):
             await comm.disconnect()
