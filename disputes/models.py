@@ -574,6 +574,7 @@ class Hearing(models.Model):
         SCHEDULED = "scheduled", _("已排期")
         POSTPONED = "postponed", _("已延期")
         HELD = "held", _("已开庭")
+        CANCELLED = "cancelled", _("已取消")  # the case closed before the hearing was held
 
     record = models.ForeignKey(ArbitrationRecord, on_delete=models.CASCADE, related_name="hearings")
     scheduled_for = models.DateTimeField(_("开庭时间"))

@@ -19,7 +19,7 @@ from django_fsm import TransitionNotAllowed, can_proceed
 from disputes import access
 from disputes.errors import StaleVersion
 from disputes.events import CHAIN_FIELDS, record_event
-from disputes.models import Dispute
+from disputes.models import Dispute, Hearing, Status
 from disputes.selectors import next_due, with_clock_data
 
 
@@ -86,6 +86,11 @@ def run_transition(
                 "status", "version", "updated_at", *CHAIN_FIELDS, *effect.update_fields
             ]
         )
+        if locked.status == Status.CLOSED and from_state != Status.CLOSED:
+            # A hearing not held when the case closes will not be: off the calendar, no
+            # reminders to the parties.
+            Hearing.objects.filter(record__dispute=locked, state=Hearing.State.SCHEDULED).update(
+                state=Hearing.State.CANCELLED)
         refresh_next_due(locked)
     return locked
 

@@ -29,8 +29,13 @@ from disputes.services.base import Effect, run_transition
 from disputes.services.mediation import _agreement
 
 
-def _check_hearing_notice(scheduled_for: datetime, notice_served_on: date) -> None:
-    """Law art. 35: the notice is served at least 5 days before the hearing."""
+def _check_hearing_notice(record: ArbitrationRecord, scheduled_for: datetime,
+                          notice_served_on: date) -> None:
+    """The notice follows the acceptance, and (Law art. 35) is served at least 5 days
+    before the hearing."""
+    if record.accepted_on and notice_served_on < record.accepted_on:
+        raise ValidationError({"notice_served_on": ["开庭通知送达日期不能早于受理日期。"]},
+                              code="notice_before_acceptance")
     earliest = clocks.earliest_hearing_date(notice_served_on)
     if timezone.localtime(scheduled_for).date() < earliest.date:
         raise ValidationError({"scheduled_for": [
@@ -43,7 +48,7 @@ def dispute_schedule_hearing(*, dispute: Dispute, actor: User,
                              expected_version: int | None = None) -> Dispute:
     def act(d: Dispute) -> Effect:
         record = record_of(d)
-        _check_hearing_notice(scheduled_for, notice_served_on)
+        _check_hearing_notice(record, scheduled_for, notice_served_on)
         d.schedule_hearing()
         hearing = Hearing.objects.create(record=record, scheduled_for=scheduled_for,
                                          notice_served_on=notice_served_on, location=location)
@@ -74,7 +79,7 @@ def dispute_postpone_hearing(*, dispute: Dispute, actor: User,
             raise ValidationError({"requested_on": [
                 f"延期开庭申请应在开庭 3 日前提出（劳动争议调解仲裁法第三十五条），最迟 {latest.date}。"
             ]}, code="postponement_too_late")
-        _check_hearing_notice(scheduled_for, notice_served_on)
+        _check_hearing_notice(record, scheduled_for, notice_served_on)
         d.postpone_hearing()
         old.state = Hearing.State.POSTPONED
         old.postponement_reason = reason

@@ -115,8 +115,12 @@ def test_a_date_before_the_receipt_is_refused(world: World) -> None:
 
 
 def test_a_hearing_too_soon_after_the_notice_is_refused(world: World) -> None:
+    from disputes.models import ArbitrationRecord
+
     dispute = world.case_in(Status.ACCEPTED)
-    notice = dispute.received_on.isoformat()
+    accepted_on = ArbitrationRecord.objects.get(dispute=dispute).accepted_on
+    assert accepted_on is not None
+    notice = accepted_on.isoformat()
     with pytest.raises(ValidationError, match="5 日前"):
         world.do("schedule_hearing", dispute, notice_served_on=notice,
                  scheduled_for=f"{notice}T15:00:00+08:00")
@@ -164,4 +168,17 @@ def test_a_closure_dated_before_the_acceptance_is_refused(world: World) -> None:
     with pytest.raises(ValidationError, match=r"早于(受理日期|仲裁申请收到日期)"):
         day_before = record.accepted_on - record.accepted_on.resolution
         world.do("terminate", dispute, closed_on=day_before.isoformat())
+    assert counts() == before
+
+
+def test_a_hearing_notice_before_the_acceptance_is_refused(world: World) -> None:
+    from disputes.models import ArbitrationRecord
+
+    dispute = world.case_in(Status.ACCEPTED)
+    accepted_on = ArbitrationRecord.objects.get(dispute=dispute).accepted_on
+    assert accepted_on is not None and accepted_on > dispute.received_on
+    notice = (accepted_on - accepted_on.resolution).isoformat()
+    before = counts()
+    with pytest.raises(ValidationError, match="开庭通知送达日期不能早于受理日期"):
+        world.do("schedule_hearing", dispute, notice_served_on=notice)
     assert counts() == before

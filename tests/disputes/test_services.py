@@ -178,3 +178,14 @@ def test_verify_events_finds_reordered_events(world: World) -> None:
     problems = verify_chain(Dispute.objects.get(pk=dispute.pk),
                             DisputeEvent.objects.filter(dispute=dispute).order_by("seq"))
     assert problems
+
+
+def test_a_hearing_not_held_when_the_case_closes_is_cancelled(world: World) -> None:
+    from disputes.models import Hearing
+
+    case = world.case_in(Status.HEARING_SCHEDULED)
+    hearing = Hearing.objects.get(record__dispute=case)
+    assert hearing.state == Hearing.State.SCHEDULED
+    world.do("withdraw", case)
+    hearing.refresh_from_db()
+    assert hearing.state == Hearing.State.CANCELLED
