@@ -1,6 +1,6 @@
 """What the bench cases are built around, read once from the seeded database.
 
-`seed_demo --cases 0` makes the district of `disputes/demo.py` (streets, mediation
+`seed_demo --cases 0` makes the district of `disputes/demo/` (streets, mediation
 organizations, the arbitration commission, the bureau, staff and demo accounts); this
 module reads it into a plain, picklable `World` that the builder's worker processes use
 without touching Django's database connection. It also pins the law-table caches

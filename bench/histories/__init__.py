@@ -1,6 +1,6 @@
 """Case histories for the bench database, generated as rows ready for COPY.
 
-A case walks a path the lifecycle allows (the recipes mirror `disputes/demo.py`'s), with
+A case walks a path the lifecycle allows (the recipes mirror `disputes/demo/`'s), with
 dates that fit the law's clocks, the rows each service would have written (mediation
 attempts and sessions, agreements, the arbitration record, tribunal, hearings,
 suspensions, awards and their items) and one event per step, hash-chained with

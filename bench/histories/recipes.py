@@ -1,5 +1,5 @@
 """Which way the bench cases go: weighted paths through the lifecycle, and the texts
-their steps record. The paths mirror `disputes/demo.py`'s recipes."""
+their steps record. The paths mirror `disputes/demo/`'s recipes."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Seed the demo district (东西湖区): streets, mediation organizations, staff, demo accounts
-and a few hundred cases driven through the real services (`disputes/demo.py`).
+and a few hundred cases driven through the real services (`disputes/demo/`).
 
 Part of the product's start command (`scripts/run`), so it runs once and quickly: when the
 district already exists it says so and does nothing.
