@@ -20,7 +20,7 @@ from disputes import access
 from disputes.errors import StaleVersion
 from disputes.events import CHAIN_FIELDS, record_event
 from disputes.models import Dispute, Hearing, Status
-from disputes.selectors import next_due, with_clock_data
+from disputes.selectors import next_due
 
 
 @dataclass
@@ -96,9 +96,12 @@ def run_transition(
 
 
 def refresh_next_due(dispute: Dispute) -> None:
-    """Recompute the case's earliest running deadline from its saved rows."""
-    fresh = with_clock_data(Dispute.objects.filter(pk=dispute.pk)).get()
-    due_on, clock = next_due(fresh)
+    """Recompute the case's earliest running deadline. The case row is the one just saved;
+    its related rows are read again (the transition may have written them), lazily, only
+    where a clock needs them."""
+    dispute._state.fields_cache.pop("arbitration", None)
+    getattr(dispute, "_prefetched_objects_cache", {}).clear()
+    due_on, clock = next_due(dispute)
     if (due_on, clock) != (dispute.next_due_on, dispute.next_due_clock):
         Dispute.objects.filter(pk=dispute.pk).update(next_due_on=due_on, next_due_clock=clock)
         dispute.next_due_on, dispute.next_due_clock = due_on, clock
