@@ -293,3 +293,12 @@ def test_swagger_ui_does_not_call_the_online_validator(db: None) -> None:
     settings_js = json.loads(found.group(1))
     assert "validatorUrl" in settings_js
     assert settings_js["validatorUrl"] is None
+
+
+@pytest.mark.parametrize(("short", "full"), [("/api/schema/", "/api/v1/schema/"),
+                                             ("/api/docs/", "/api/v1/docs/")])
+def test_the_short_addresses_lead_to_the_schema_and_the_docs(short: str, full: str) -> None:
+    response = APIClient().get(short)
+    assert response.status_code == 302
+    assert response["Location"] == full
+    assert APIClient().get(full).status_code == 200
