@@ -6,8 +6,7 @@ number and per client address; past the limit both answer 429 until the lockout 
 
 from __future__ import annotations
 
-import logging
-
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
@@ -16,21 +15,18 @@ from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from api import guards
-from api.serializers import ClockSerializer, StrictSerializer
+from api.lookup import client_address, lookup_by_code
+from api.serializers import ClockSerializer, StrictSerializer, clock_data, english
 from disputes import selectors
 from disputes.identifiers import mask_name
-from disputes.models import Dispute
+from disputes.models import ArbitrationRecord, Dispute, Party
 from disputes.plain import event_label, plain_state
-from disputes.services.intake import access_code_matches, hash_access_code
 from disputes.tokens import status_token
 
 from ._shared import ErrorSerializer
-
-log = logging.getLogger(__name__)
 
 NO_MATCH = "查询编号或查询码不正确。"
 
@@ -61,11 +57,6 @@ class PublicStatusSerializer(serializers.Serializer):
     status_token = serializers.CharField(help_text="状态页实时更新用的短期令牌")
 
 
-def client_address(request: Request, view: APIView) -> str:
-    """The connection's address, or X-Forwarded-For's behind NUM_PROXIES trusted proxies."""
-    return BaseThrottle().get_ident(request) or "unknown"
-
-
 # An error report (the 500 page, an e-mailed traceback) shows the access code as stars.
 @method_decorator(sensitive_post_parameters("access_code"), name="dispatch")
 class PublicStatusView(APIView):
@@ -80,53 +71,62 @@ class PublicStatusView(APIView):
     def post(self, request: Request) -> Response:
         lookup = LookupSerializer(data=request.data)
         lookup.is_valid(raise_exception=True)
-        number = lookup.validated_data["tracking_number"].strip().upper()
-        code = lookup.validated_data["access_code"]
-        case_key = f"lookup-case:{number}"
-        client_key = f"lookup-client:{client_address(request, self)}"
-        until = guards.locked_until(case_key, client_key)
-        if until is not None:
-            return throttled(until)
-        dispute = (Dispute.objects.select_related("organization")
-                   .filter(tracking_number=number).first())
-        if dispute is None:
-            hash_access_code(code)  # the same work as a wrong code: no timing difference
-            matched = False
-        else:
-            matched = access_code_matches(dispute, code)
-        if not matched or dispute is None:
-            log.info("status look-up failed")
-            untils = [guards.record_failure(case_key, guards.lookup_case_limit()),
-                      guards.record_failure(client_key, guards.lookup_client_limit())]
-            locked = [u for u in untils if u is not None]
-            if locked:
-                return throttled(max(locked))
-            return Response({"code": "not_found", "detail": NO_MATCH},
-                            status=status.HTTP_404_NOT_FOUND)
-        guards.clear(case_key)
-        return Response(public_status(dispute))
+        outcome = lookup_by_code(lookup.validated_data["tracking_number"],
+                                 lookup.validated_data["access_code"],
+                                 client_address(request), queryset=status_cases())
+        if outcome.dispute is not None:
+            return Response(public_status(outcome.dispute))
+        if outcome.locked_until is not None:
+            return throttled(outcome.locked_until)
+        return Response({"code": "not_found", "detail": NO_MATCH},
+                        status=status.HTTP_404_NOT_FOUND)
+
+
+def status_cases() -> QuerySet[Dispute]:
+    """The look-up's one read of the case, with its organization and its arbitration
+    record (for the clocks)."""
+    return Dispute.objects.select_related("organization", "arbitration").only(
+        "tracking_number", "access_code_hash", "status", "outcome", "received_on", "closed_on",
+        "organization__name", *(f"arbitration__{name}" for name in ARBITRATION_CLOCK_FIELDS))
+
+
+# What the clocks read of an arbitration record (selectors.RecordClockFields).
+ARBITRATION_CLOCK_FIELDS = (
+    "dispute_id", "applied_on", "accepted_on", "application_served_on", "defence_received_on",
+    "tribunal_formed_on", "award_clock_started_on", "extension_days",
+)
 
 
 def public_status(dispute: Dispute) -> dict[str, object]:
-    full = selectors.with_clock_data(Dispute.objects.filter(pk=dispute.pk)).get()
-    words = plain_state(full.status, full.outcome)
-    applicant = full.parties.filter(side="applicant").order_by("pk").first()
-    events = list(full.events.order_by("seq").values("seq", "kind", "occurred_on"))
+    """The answer for a case read by `status_cases()` (any other read works too, at the
+    cost of a query or two more): its parties and clock rows come in one query
+    (`selectors.page_rows`), its timeline in another."""
+    try:
+        record: ArbitrationRecord | None = dispute.arbitration
+    except ArbitrationRecord.DoesNotExist:
+        record = None
+    rows = selectors.page_rows([dispute.pk])[dispute.pk]
+    # Parties come in (side, pk) order: the first applicant's name is the first one's.
+    applicant = next((name for side, _kind, name in rows.parties if side == Party.Side.APPLICANT),
+                     "")
+    words = plain_state(dispute.status, dispute.outcome)
+    events = list(dispute.events.order_by("seq").values_list("seq", "kind", "occurred_on"))
+    in_english = english()
+    clocks = selectors.page_clocks(dispute, record, rows, today=timezone.localdate())
     return {
-        "tracking_number": full.tracking_number,
-        "status": full.status,
-        "status_label": full.get_status_display(),
+        "tracking_number": dispute.tracking_number,
+        "status": dispute.status,
+        "status_label": dispute.get_status_display(),
         "now": words.now,
         "next": words.next,
-        "received_on": full.received_on,
+        "received_on": dispute.received_on,
         "organization": dispute.organization.name,
-        "applicant": mask_name(applicant.name) if applicant else "",
-        "clocks": ClockSerializer(selectors.dispute_clocks(full, today=timezone.localdate()),
-                                  many=True).data,
-        "timeline": [{"seq": e["seq"], "label": event_label(e["kind"]),
-                      "occurred_on": e["occurred_on"]} for e in events],
-        "last_seq": events[-1]["seq"] if events else 0,
-        "status_token": status_token(full),
+        "applicant": mask_name(applicant) if applicant else "",
+        "clocks": [clock_data(reading, in_english) for reading in clocks],
+        "timeline": [{"seq": seq, "label": event_label(kind), "occurred_on": occurred_on}
+                     for seq, kind, occurred_on in events],
+        "last_seq": events[-1][0] if events else 0,
+        "status_token": status_token(dispute),
     }
 
 

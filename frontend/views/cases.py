@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from django_fsm import TransitionNotAllowed
 
 from api import guards
+from api.lookup import client_address, lookup_by_code
 from disputes import access, selectors
 from disputes.errors import DisputeError, NotInScope
 from disputes.identifiers import mask_id_number
@@ -30,7 +31,6 @@ from disputes.models import TERMINAL, Dispute, Party
 from disputes.services.evidence import evidence_add
 from disputes.tokens import status_token
 from frontend.forms import EvidenceForm, LookupForm, RatingForm
-from frontend.lookup import lookup_by_code
 from frontend.status import case_status, countdown
 from satisfaction.selectors import rating_by
 from satisfaction.services import satisfaction_rate
@@ -52,8 +52,9 @@ def status_lookup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            outcome = lookup_by_code(request, form.cleaned_data["tracking_number"],
-                                     form.cleaned_data["access_code"])
+            outcome = lookup_by_code(form.cleaned_data["tracking_number"],
+                                     form.cleaned_data["access_code"],
+                                     client_address(request), source="web")
             if outcome.dispute is not None:
                 request.session[PUBLIC_KEY] = {"dispute": outcome.dispute.pk, "at": time.time()}
                 return redirect("frontend:status_view")

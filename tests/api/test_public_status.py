@@ -182,8 +182,32 @@ def test_the_lookup_costs_the_same_queries_for_a_short_and_a_long_history(
     accepted = queries()
     advance("form_tribunal", "schedule_hearing", "conclude_hearing")
 
-    assert queries() == accepted <= 10
+    assert queries() == accepted <= 6
     assert in_mediation <= accepted  # an arbitration record adds its suspensions and awards
+
+
+def test_a_lookup_reads_the_case_row_once_and_clears_only_a_count_that_exists(
+        submitted: Submitted) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    number = submitted.dispute.tracking_number
+
+    def statements() -> list[str]:
+        with CaptureQueriesContext(connection) as context:
+            assert look_up(number, submitted.code).status_code == 200
+        return [q["sql"] for q in context.captured_queries]
+
+    clean = statements()
+    assert sum('FROM "disputes_dispute"' in sql for sql in clean) == 1
+    assert not any(sql.startswith("DELETE") for sql in clean)
+
+    assert look_up(number, "AAAA-AAAA-AAAA").status_code == 404
+    after_a_failure = statements()
+    assert sum(sql.startswith("DELETE") for sql in after_a_failure) == 1
+    assert not FailureCounter.objects.filter(key=f"lookup-case:{number}").exists()
+    # The client's own count is kept: it is cleared by time only.
+    assert FailureCounter.objects.filter(key="lookup-client:203.0.113.7").exists()
 
 
 # -- the status token ----------------------------------------------------------------------------
