@@ -151,6 +151,8 @@ class Dispute(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["district", "received_on"]),
             # The case list's order: newest first, walked backwards under a LIMIT.
             models.Index(fields=["-received_on", "-id"], name="dispute_newest_first"),
+            # The same order within one state: a queue filtered by state reads one page.
+            models.Index(fields=["status", "-received_on", "-id"], name="dispute_state_newest"),
             models.Index(fields=["organization", "next_due_on"]),
             models.Index(fields=["next_due_on"], name="dispute_next_due",
                          condition=models.Q(next_due_on__isnull=False)),
