@@ -1,0 +1,68 @@
+"""Read-side queries about cases: the clocks that apply to a case, overdue figures, and
+the rules a filing officer must see (simplified procedure, collective handling, limitation).
+
+Clocks are computed from the case's own rows with the cached calendar and period table:
+no query per clock, and `clocks_for_many` reads a whole queue in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from disputes.selectors.clocks import (
+    ARBITRATION_OUTCOMES,
+    STAFF_CLOCKS,
+    AttemptRow,
+    AwardRow,
+    CaseClockFields,
+    OverdueFigures,
+    PageRows,
+    RecordClockFields,
+    SuspensionRow,
+    clocks_for_many,
+    clocks_for_page,
+    dispute_clocks,
+    next_due,
+    overdue_figures,
+    page_clocks,
+    page_rows,
+    record_of,
+    with_clock_data,
+)
+from disputes.selectors.notices import (
+    CollectiveStatus,
+    LimitationItem,
+    LimitationNotice,
+    case_notices,
+    claimed_amount,
+    collective_status,
+    limitation_notice,
+    simplified_eligibility,
+)
+
+__all__ = [
+    "ARBITRATION_OUTCOMES",
+    "STAFF_CLOCKS",
+    "AttemptRow",
+    "AwardRow",
+    "CaseClockFields",
+    "CollectiveStatus",
+    "LimitationItem",
+    "LimitationNotice",
+    "OverdueFigures",
+    "PageRows",
+    "RecordClockFields",
+    "SuspensionRow",
+    "case_notices",
+    "claimed_amount",
+    "clocks_for_many",
+    "clocks_for_page",
+    "collective_status",
+    "dispute_clocks",
+    "limitation_notice",
+    "next_due",
+    "overdue_figures",
+    "page_clocks",
+    "page_rows",
+    "record_of",
+    "simplified_eligibility",
+    "with_clock_data",
+]
