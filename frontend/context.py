@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from frontend.workspace.hearings import may_see_calendar
 from mediation.models import Role
 from mediation.selectors import active_memberships
 
@@ -26,12 +27,14 @@ class NavItem:
 
 # (URL name, label, who sees it). "party": any signed-in person without a staff role;
 # "party_or_public": also the public; "staff": anyone with an active role in an
-# organization; "supervisor": the district bureau.
+# organization; "commission": staff of an arbitration commission (the hearing calendar);
+# "supervisor": the district bureau (the supervision dashboard, issue 7).
 _NAV = [
     ("frontend:my_cases", _("我的案件"), "party"),
     ("frontend:apply", _("申请调解仲裁"), "party_or_public"),
     ("frontend:status_lookup", _("进度查询"), "party_or_public"),
     ("workspace:queue", _("工作台"), "staff"),
+    ("workspace:hearings", _("开庭日历"), "commission"),
     ("indicators:dashboard", _("监督看板"), "supervisor"),
 ]
 
@@ -44,6 +47,8 @@ def _audiences(request: HttpRequest) -> set[str]:
     audiences: set[str] = set()
     if roles:
         audiences.add("staff")  # the workspace shows each role its own view
+    if may_see_calendar(user):
+        audiences.add("commission")
     if Role.SUPERVISOR in roles:
         audiences.add("supervisor")
     if not audiences:

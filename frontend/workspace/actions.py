@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from disputes import inputs, rules
+from disputes import inputs, rules, selectors
 from disputes.lifecycle import TransitionSpec
 from disputes.models import ArbitrationRecord, AwardItem, Claim, Dispute, Party
 from frontend.workspace import forms as rows
@@ -81,9 +81,59 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class SimplifiedHint:
+    """Whether the case may be accepted for simplified handling (Rules arts. 56, 57), for
+    what the filing officer has ticked so far, in the page's language."""
+
+    eligible: bool
+    reasons: list[tuple[str, str]]  # (text, basis)
+
+
+# The accept form's findings, as `selectors.simplified_eligibility` names them.
+SIMPLIFIED_FINDINGS = ("facts_clear", "parties_agree", "public_interest", "major_social_impact",
+                       "respondent_unknown")
+
+
+def _ticked(value: Any) -> bool:
+    return str(value).lower() in {"on", "true", "1", "yes"}
+
+
+def simplified_hint(dispute: Dispute, answers: Any = None) -> SimplifiedHint:
+    """The engine's decision for these answers (a submission or a query string; nothing
+    ticked when None): the amount and the year come from the case itself."""
+    found = {name: _ticked(answers.get(name, "")) if answers is not None else False
+             for name in SIMPLIFIED_FINDINGS}
+    decision = selectors.simplified_eligibility(dispute, **found)
+    english = (get_language() or "zh-hans").startswith("en")
+    return SimplifiedHint(
+        eligible=decision.eligible,
+        reasons=[(r.en if english else r.zh, r.basis) for r in decision.reasons],
+    )
+
+
+@dataclass(frozen=True)
 class AwardLine:
     claim: Claim
     row: forms.Form
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An action shown as its button only: the form is fetched when it is opened (htmx), or
+    on its own page without JavaScript. Building every form up front costs the case page
+    most of its time (choices, recusal checks, award rows)."""
+
+    spec: TransitionSpec
+    lazy: bool = True
+    posted: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def label(self) -> str:
+        return self.spec.label
 
 
 @dataclass
@@ -95,8 +145,10 @@ class ActionForm:
     award_lines: list[AwardLine] = field(default_factory=list)
     award_rows: BaseFormSet[Any] | None = None
     candidates: list[Candidate] = field(default_factory=list)
+    simplified: SimplifiedHint | None = None
     posted: bool = False
     available: bool = True  # False: kept only so the input is not lost
+    lazy: bool = False
 
     @property
     def name(self) -> str:
@@ -246,6 +298,8 @@ def build(spec: TransitionSpec, dispute: Dispute, *, data: Any = None,
         action.award_lines = lines
     if "arbitrators" in form.fields:
         action.candidates = recusal_candidates(form, dispute)
+    if isinstance(form, inputs.AcceptForm):
+        action.simplified = simplified_hint(dispute, data)
     return action
 
 

@@ -19,13 +19,15 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_fsm import TransitionNotAllowed
 
 from disputes import access
-from disputes.errors import ActionNotPermitted, NotInScope, StaleVersion
+from disputes.errors import ActionNotPermitted, DisputeError, NotInScope, StaleVersion
 from disputes.lifecycle import TRANSITIONS
 from disputes.services import dispute_transition
+from disputes.services.evidence import evidence_add
+from frontend.forms import EvidenceForm
 from frontend.workspace import actions, hearings
 from frontend.workspace.casepage import case_context, load_case
 from frontend.workspace.queue import build_queue, may_use_workspace
@@ -55,24 +57,38 @@ def _case_or_404(request: HttpRequest, dispute_id: int) -> Any:
         raise Http404 from exc
 
 
+def _dispute_or_404(request: HttpRequest, dispute_id: int) -> Any:
+    """The case row alone (no page prefetches), or 404 outside the user's scope."""
+    try:
+        return access.access_dispute(request.user, dispute_id)
+    except NotInScope as exc:
+        raise Http404 from exc
+
+
 def _render_case(request: HttpRequest, dispute_id: int, *,
-                 posted: actions.Submission | None = None, status: int = 200) -> HttpResponse:
-    """The case page as it is now; `posted` shows one action bound to its submission."""
+                 posted: actions.Submission | None = None, status: int = 200,
+                 evidence_form: EvidenceForm | None = None) -> HttpResponse:
+    """The case page as it is now; `posted` shows one action bound to its submission. The
+    other actions are buttons whose forms are fetched when opened (`action_form`)."""
     dispute = _case_or_404(request, dispute_id)
     context = case_context(request.user, dispute)
-    forms = []
+    forms: list[actions.ActionForm | actions.Pending] = []
     available = access.available_transitions(request.user, dispute)
     for spec in available:
         if posted is not None and spec.name == posted.spec.name:
             forms.append(actions.bound(posted, dispute))
         else:
-            forms.append(actions.build(spec, dispute))
+            forms.append(actions.Pending(spec))
     unsent = None
     if posted is not None and posted.spec.name not in {s.name for s in available}:
         # The action is no longer possible now; the input is shown so it is not lost.
         unsent = actions.bound(posted, dispute, available=False)
+    may_add = access.may_add_evidence(request.user, dispute)
     context.update({"actions": forms, "unsent": unsent,
-                    "calendar": hearings.may_see_calendar(request.user)})
+                    "calendar": hearings.may_see_calendar(request.user),
+                    "may_add_evidence": may_add,
+                    "evidence_form": (evidence_form or EvidenceForm(prefix="evidence"))
+                    if may_add else None})
     htmx: Any = getattr(request, "htmx", None)
     if htmx and htmx.target == "case-details":
         return render(request, "workspace/_case_details.html", context, status=status)
@@ -100,7 +116,80 @@ def _version(request: HttpRequest) -> int | None:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def action(request: HttpRequest, dispute_id: int, name: str) -> HttpResponse:
+    """GET: the action's form (a fragment for htmx, its own page otherwise). POST: do it."""
+    if request.method == "POST":
+        return act(request, dispute_id, name)
+    return action_form(request, dispute_id, name)
+
+
+def action_form(request: HttpRequest, dispute_id: int, name: str) -> HttpResponse:
+    spec = TRANSITIONS.get(name)
+    if spec is None or not may_use_workspace(request.user):
+        raise Http404
+    dispute = _dispute_or_404(request, dispute_id)
+    htmx: Any = getattr(request, "htmx", None)
+    template = "workspace/_action_fragment.html" if htmx else "workspace/action.html"
+    context: dict[str, Any] = {"dispute": dispute, "spec": spec, "action": None}
+    if not access.can_perform(request.user, dispute, name):
+        raise PermissionDenied(_("您不能对本案执行「%(action)s」。") % {"action": spec.label})
+    if spec.name not in {s.name for s in access.available_transitions(request.user, dispute)}:
+        return render(request, template, context, status=409)  # the state has moved on
+    context["action"] = actions.build(spec, dispute)
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def simplified(request: HttpRequest, dispute_id: int) -> HttpResponse:
+    """The simplified-procedure hint for the findings ticked on the accept form (htmx)."""
+    if not may_use_workspace(request.user):
+        raise Http404
+    dispute = _dispute_or_404(request, dispute_id)
+    if not access.can_perform(request.user, dispute, "accept"):
+        raise PermissionDenied(_("您不能对本案执行「%(action)s」。")
+                               % {"action": TRANSITIONS["accept"].label})
+    return render(request, "workspace/_simplified.html",
+                  {"hint": actions.simplified_hint(dispute, request.GET), "dispute": dispute,
+                   "prefix": "accept"})
+
+
+@login_required
 @require_POST
+def add_evidence(request: HttpRequest, dispute_id: int) -> HttpResponse:
+    """Staff add evidence to a case they handle (the service checks the file's content)."""
+    if not may_use_workspace(request.user):
+        raise Http404  # parties add theirs in the portal
+    dispute = _dispute_or_404(request, dispute_id)
+    form = EvidenceForm(request.POST, request.FILES, prefix="evidence")
+    if not access.may_add_evidence(request.user, dispute):
+        messages.error(request, _("您不能为本案补充证据。"))
+        return _render_case(request, dispute_id, status=403)
+    if form.is_valid():
+        files = form.cleaned_data.get("documents") or []
+        if not files:
+            form.add_error("documents", _("请选择要上传的文件。"))
+        added = 0
+        for upload in files:
+            try:
+                evidence_add(dispute=dispute, actor=request.user,  # type: ignore[arg-type]
+                             upload=upload, description=form.cleaned_data.get("description", ""))
+                added += 1
+            except ValidationError as exc:
+                form.add_error("documents", f"{upload.name}：{'；'.join(exc.messages)}")
+            except (DisputeError, TransitionNotAllowed):
+                form.add_error("documents", _("此案件现在不能补充证据。"))
+                break
+        if added and not form.errors:
+            messages.success(request, _("已上传 %(n)d 个证据文件。") % {"n": added})
+            return HttpResponseRedirect(
+                reverse("workspace:case", args=[dispute_id]) + "#case-evidence-title", status=303)
+        if added:
+            messages.info(request, _("已上传 %(n)d 个证据文件，其余文件未上传。") % {"n": added})
+    return _render_case(request, dispute_id, status=400, evidence_form=form)
+
+
 def act(request: HttpRequest, dispute_id: int, name: str) -> HttpResponse:
     spec = TRANSITIONS.get(name)
     if spec is None or not may_use_workspace(request.user):

@@ -120,3 +120,69 @@ def test_a_mediator_of_another_center_cannot_open_the_case(
         response = page.goto(f"{live_server_url}{url}")
         assert response is not None and response.status == 404, url
         assert case.tracking_number not in page.content()
+
+
+# -- the staff workspace ----------------------------------------------------------------
+
+
+def test_a_mediator_records_an_agreement_from_the_queue_after_a_stale_attempt(
+        world: World, live_server_url: str, new_page: Callable[[], Any]) -> None:
+    """The queue, the case page, a form fetched when opened, the live "this case changed"
+    notice, the Chinese conflict message with the input kept, then the agreement."""
+    from playwright.sync_api import expect
+
+    case = world.case_in(Status.STREET_MEDIATION)
+    page = new_page()
+    page.context.add_cookies([login_cookie(world.mediator, live_server_url)])
+    page.goto(f"{live_server_url}/workspace/")
+    page.locator(f"#queue-list tr[data-case='{case.pk}'] a").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(case.tracking_number)
+    expect(page.locator("[data-live-status]")).to_have_attribute("data-state", "connected")
+
+    page.locator("#action-record_agreement summary").click()  # the form is fetched now
+    terms = page.locator("#id_record_agreement_terms")
+    terms.fill("公司于十日内一次性支付工资 10000 元。")
+    page.locator("#id_record_agreement_total_amount").fill("10000")
+
+    world.do("schedule_mediation_session", case)  # someone else changes the case meanwhile
+    expect(page.locator("#case-updated")).to_be_visible()  # live, without reload
+    expect(page.locator("#case-updated [data-update-label]")).to_have_text("安排调解")
+
+    page.locator("#action-record_agreement").get_by_role("button", name="记录调解协议").click()
+    expect(page.get_by_text("本案在您填写期间已被他人更新，操作未执行。", exact=False)).to_be_visible()
+    expect(terms).to_have_value("公司于十日内一次性支付工资 10000 元。")  # nothing lost
+    case.refresh_from_db()
+    assert case.status == Status.STREET_MEDIATION
+
+    page.locator("#action-record_agreement").get_by_role("button", name="记录调解协议").click()
+    expect(page.get_by_text("已完成：记录调解协议。")).to_be_visible()
+    expect(page.locator(".state-now")).to_contain_text("调解成功")
+    case.refresh_from_db()
+    assert case.status == Status.MEDIATION_SUCCEEDED
+
+
+def test_a_filing_officer_accepts_a_case_that_arrives_in_the_acceptance_queue(
+        world: World, live_server_url: str, new_page: Callable[[], Any]) -> None:
+    from playwright.sync_api import expect
+
+    page = new_page()
+    page.context.add_cookies([login_cookie(world.filing_officer, live_server_url)])
+    page.goto(f"{live_server_url}/workspace/?tab=acceptance")
+    expect(page.locator("[data-live-status]").first).to_have_attribute("data-state", "connected")
+
+    case = world.case_in(Status.ARBITRATION_REVIEW)  # arrives while the queue is open
+    row = page.locator(f"#queue-list tr[data-case='{case.pk}']")
+    expect(row).to_be_visible()  # the list refreshed itself
+    row.locator("a").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(case.tracking_number)
+    page.locator("#action-accept summary").click()
+    page.locator("#id_accept_facts_clear").check()  # the hint follows the findings
+    expect(page.locator("#accept-simplified")).to_have_attribute("data-eligible", "1")
+    page.locator("#id_accept_public_interest").check()
+    expect(page.locator("#accept-simplified")).to_have_attribute("data-eligible", "0")
+    expect(page.locator("#accept-simplified")).to_contain_text("不得简易处理")
+    page.locator("#action-accept").get_by_role("button", name="受理").click()
+    expect(page.get_by_text("已完成：受理。")).to_be_visible()
+    expect(page.locator(".state-now")).to_contain_text("已受理")
+    case.refresh_from_db()
+    assert case.status == Status.ACCEPTED and case.arbitration.case_number

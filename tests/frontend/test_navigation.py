@@ -37,9 +37,26 @@ def test_a_worker_sees_their_cases(world: World, client_as: Callable[[str | None
 def test_staff_see_their_workspace_when_it_is_installed(
         world: World, client_as: Callable[[str | None], Client], persona: str) -> None:
     expected = ["工作台"] if has_url("workspace:queue") else []
+    if persona in ("filing_officer", "chair"):
+        expected.append("开庭日历")  # the commission's hearing calendar
     if persona == "supervisor" and has_url("indicators:dashboard"):
         expected.append("监督看板")
     assert labels(client_as(persona)) == expected
+
+
+def test_each_staff_link_goes_to_its_own_page(world, client_as) -> None:
+    """The supervisor's dashboard is the supervision dashboard (issue 7), the calendar the
+    commission's; every link in the navigation opens for the person it is shown to."""
+    for persona in ["mediator", "arbitrator", "chair", "supervisor"]:
+        client = client_as(persona)
+        items = {item.label: item.url for item in client.get("/").context["nav_items"]}
+        for url in items.values():
+            assert client.get(url).status_code == 200, (persona, url)
+        if persona == "supervisor":
+            assert items["监督看板"] == reverse("indicators:dashboard") == "/supervision/"
+        assert ("开庭日历" in items) == (persona in ("arbitrator", "chair"))
+        if "开庭日历" in items:
+            assert items["开庭日历"] == reverse("workspace:hearings")
 
 
 def test_a_missing_url_name_is_left_out_rather_than_breaking_pages(

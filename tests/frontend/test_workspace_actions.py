@@ -31,6 +31,15 @@ def form_of(html: str, case: Dispute, name: str) -> str:
     return html[start:html.index("</form>", start)]
 
 
+def opened(client: Any, case: Dispute, name: str, *, htmx: bool = False) -> str:
+    """The action's form as the case page fetches it when opened (htmx: the fragment), or
+    as its own page (the plain link, without JavaScript)."""
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    response = client.get(act(case, name), **headers)
+    assert response.status_code == 200, response.content.decode()[:2000]
+    return str(response.content.decode())
+
+
 def options(form: str, field: str) -> set[str]:
     select = re.search(rf'<select name="{field}"[^>]*>(.*?)</select>', form, re.S)
     assert select is not None, field
@@ -139,7 +148,11 @@ def test_outsiders_get_404_and_staff_who_may_not_act_get_403(world, client_as) -
     refused = client_as("supervisor").post(act(case, "record_failure"), data)
     assert refused.status_code == 403
     assert "您不能对本案执行「记录调解不成」" in refused.content.decode()
-    assert client_as("mediator").get(act(case, "record_failure")).status_code == 405
+    assert client_as("mediator2").get(act(case, "record_failure")).status_code == 404
+    refused = client_as("supervisor").get(act(case, "record_failure"))
+    assert refused.status_code == 403 and "<form" not in refused.content.decode()
+    assert client_as("mediator").get(act(case, "confirm_performance")).status_code == 409
+    assert client_as("mediator").delete(act(case, "record_failure")).status_code == 405
     case.refresh_from_db()
     assert case.status == Status.STREET_MEDIATION
 
@@ -167,15 +180,16 @@ def test_an_action_that_moves_the_case_away_returns_to_the_queue(world, client_a
 
 def test_routing_offers_only_organizations_of_the_right_kind(world, client_as) -> None:
     case = world.submit()
-    html = client_as("clerk").get(page(case)).content.decode()
-    assert options(form_of(html, case, "route_to_street"), "organization") == {
-        str(world.center.pk), str(world.center2.pk)}
-    assert options(form_of(html, case, "route_to_union"), "organization") == {str(world.union.pk)}
+    clerk = client_as("clerk")
+    assert options(form_of(opened(clerk, case, "route_to_street"), case, "route_to_street"),
+                   "organization") == {str(world.center.pk), str(world.center2.pk)}
+    assert options(form_of(opened(clerk, case, "route_to_union"), case, "route_to_union"),
+                   "organization") == {str(world.union.pk)}
 
 
 def test_assigning_a_mediator_offers_the_organizations_mediators_only(world, client_as) -> None:
     case = world.case_in("street_mediation")
-    html = client_as("head").get(page(case)).content.decode()
+    html = opened(client_as("head"), case, "assign_mediator")
     assert options(form_of(html, case, "assign_mediator"), "mediator") == {str(world.mediator.pk)}
     response = client_as("head").post(act(case, "assign_mediator"),
                                       {"version": case.version, "mediator": world.mediator2.pk})
@@ -194,7 +208,7 @@ def test_tribunal_formation_shows_the_recusal_check_and_the_refusal(world, clien
     DeclaredRelation.objects.create(user=barred, kind=DeclaredRelation.Kind.INTEREST,
                                     counterpart_name="武汉临空港物流有限公司")
     chair = client_as("chair")
-    html = chair.get(page(case)).content.decode()
+    html = opened(chair, case, "form_tribunal")
     form = form_of(html, case, "form_tribunal")
     candidates = set(re.findall(r'name="arbitrators" value="(\d+)"', form))
     assert candidates == {str(world.users[n].pk) for n in
@@ -239,7 +253,7 @@ def test_the_award_is_given_item_by_item_and_the_engine_marks_finality(world, cl
     case.refresh_from_db()
     wages, compensation = case.claims.order_by("pk")
     arbitrator = client_as("arbitrator")
-    html = arbitrator.get(page(case)).content.decode()
+    html = opened(arbitrator, case, "issue_award")
     form = form_of(html, case, "issue_award")
     assert "支付拖欠工资" in form and "经济补偿" in form
     assert 'name="items-0-decision"' in form and 'name="items-1-granted_amount"' in form
@@ -286,7 +300,7 @@ def claims_post(case: Dispute, rows: list[tuple[str, str, str]], **fields: Any) 
 def test_claims_are_amended_as_rows(world, client_as) -> None:
     case = world.case_in("accepted")
     arbitrator = client_as("arbitrator")
-    html = arbitrator.get(page(case)).content.decode()
+    html = opened(arbitrator, case, "amend_claims")
     form = form_of(html, case, "amend_claims")
     assert 'name="claims-0-description"' in form and 'name="claims-1-description"' in form
     on = (case.received_on + dt.timedelta(days=7)).isoformat()

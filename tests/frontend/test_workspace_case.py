@@ -84,8 +84,8 @@ def test_only_the_actions_this_user_may_take_now_appear(world, client_as, state)
 def test_each_action_form_carries_the_case_version_and_posts_to_its_own_url(world, client_as
                                                                             ) -> None:
     case = world.case_in("street_mediation")
-    html = client_as("mediator").get(page(case)).content.decode()
     action = reverse("workspace:act", args=[case.pk, "record_agreement"])
+    html = client_as("mediator").get(action).content.decode()  # the form, opened
     form = html[html.index(f'action="{action}#action-record_agreement"'):]
     form = form[:form.index("</form>")]
     assert f'name="version" value="{case.version}"' in form
@@ -198,3 +198,27 @@ def test_the_case_page_costs_a_bounded_number_of_queries(world, client_as) -> No
     with CaptureQueriesContext(connection) as queries:
         assert client.get(page(case)).status_code == 200
     assert len(queries) == few  # more claims, events and award rows: no more queries
+
+
+def test_action_forms_are_fetched_when_opened_and_work_without_javascript(world, client_as
+                                                                         ) -> None:
+    case = world.case_in("street_mediation")
+    client = client_as("mediator")
+    html = client.get(page(case)).content.decode()
+    action = reverse("workspace:act", args=[case.pk, "record_agreement"])
+    details = html[html.index('id="action-record_agreement"'):]
+    details = details[:details.index("</details>")]
+    assert f'hx-get="{action}"' in details and 'hx-trigger="toggle once"' in details
+    assert f'<a href="{action}">' in details  # a plain link without JavaScript
+    assert "<form" not in html[html.index('id="case-actions"'):].split("</section>")[0]
+    fragment = client.get(action, HTTP_HX_REQUEST="true").content.decode()
+    assert fragment.lstrip().startswith("<form") and "<html" not in fragment
+    assert f'name="version" value="{case.version}"' in fragment
+    standalone = client.get(action).content.decode()
+    assert "<html" in standalone and "<h1" in standalone and "记录调解协议" in standalone
+    assert f'href="{page(case)}"' in standalone  # back to the case
+    # Opened after the state moved on: said so, no form to fill in for nothing.
+    world.do("record_agreement", case)
+    late = client.get(action, HTTP_HX_REQUEST="true")
+    assert late.status_code == 409 and "<form" not in late.content.decode()
+    assert "已不能执行「记录调解协议」" in late.content.decode()

@@ -42,6 +42,29 @@ def record_failure(persona: str | None) -> int:
     return 403 if persona in {"clerk", "supervisor"} else 404
 
 
+def open_form(persona: str | None) -> int:
+    if persona is None:
+        return LOGIN
+    if persona in {"mediator", "head"}:
+        return 200
+    return 403 if persona in {"clerk", "supervisor"} else 404
+
+
+def add_evidence(persona: str | None) -> int:
+    if persona is None:
+        return LOGIN
+    if persona in CENTER_STAFF:
+        return 400  # permitted; no file chosen
+    return 403 if persona == "supervisor" else 404
+
+
+def simplified_hint(persona: str | None) -> int:
+    # Only those who may accept a case get it: the case's other staff are told 403.
+    if persona is None:
+        return LOGIN
+    return 403 if persona in CENTER_STAFF | {"supervisor"} else 404
+
+
 def calendar(persona: str | None) -> int:
     if persona is None:
         return LOGIN
@@ -52,6 +75,9 @@ MATRIX: list[tuple[str, str, Callable[[Dispute], str], Callable[[str | None], in
     ("queue", "GET", lambda d: "/workspace/", queue),
     ("case", "GET", lambda d: f"/workspace/cases/{d.pk}/", case_page),
     ("act", "POST", lambda d: f"/workspace/cases/{d.pk}/actions/record_failure/", record_failure),
+    ("act", "GET", lambda d: f"/workspace/cases/{d.pk}/actions/record_failure/", open_form),
+    ("evidence", "POST", lambda d: f"/workspace/cases/{d.pk}/evidence/", add_evidence),
+    ("simplified", "GET", lambda d: f"/workspace/cases/{d.pk}/simplified/", simplified_hint),
     ("hearings", "GET", lambda d: "/workspace/hearings/", calendar),
 ]
 
@@ -65,7 +91,7 @@ def test_every_workspace_url_is_in_the_matrix() -> None:
 
 
 @pytest.mark.parametrize(("name", "method", "path", "expected"), MATRIX,
-                         ids=[row[0] for row in MATRIX])
+                         ids=[f"{row[0]}-{row[1]}" for row in MATRIX])
 def test_each_persona_gets_its_status(world, client_as, name, method, path, expected) -> None:
     case = world.case_in(Status.STREET_MEDIATION)
     got = {}

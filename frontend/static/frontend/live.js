@@ -26,6 +26,13 @@
  * Elements present when the page loads connect by themselves (do not connect them again);
  * call window.CaseLive.connect(element) yourself for elements added later; it returns an
  * object with close().
+ *
+ * window.CaseLive.socket(options) is the reconnecting websocket itself, shared with
+ * workspace.js (the queue channels): options.url() gives the address for each (re)connect,
+ * options.onmessage(data) gets each parsed JSON message, options.onopen(reconnected) runs
+ * on every connection (reconnected: true after a drop), options.onstatus(key) gets
+ * "connected", "reconnecting" or "refused". Same back-off and refusal rule as above; a
+ * phone that wakes up or comes back online retries at once. Returns {close()}.
  */
 (function () {
   "use strict";
@@ -42,51 +49,41 @@
     el.setAttribute("data-state", key);
   }
 
-  function deliver(record) {
-    document.body.dispatchEvent(new CustomEvent("case:event", { detail: record, bubbles: true }));
-    if (window.htmx) window.htmx.trigger(document.body, "case-event", record);
+  function wsUrl(path) {
+    var scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+    return scheme + "//" + window.location.host + path;
   }
 
-  function connect(root) {
-    var caseId = parseInt(root.getAttribute("data-live-case"), 10);
-    var token = root.getAttribute("data-live-token") || "";
-    var lastSeq = parseInt(root.getAttribute("data-live-after") || "0", 10) || 0;
+  // One reconnecting websocket: exponential back-off with jitter, no retry after 4403.
+  function socket(options) {
     var delay = MIN_DELAY_MS;
-    var socket = null;
+    var ws = null;
     var timer = null;
     var stopped = false;
+    var dropped = false;
 
-    function url() {
-      var scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
-      var query = "?after=" + lastSeq + (token ? "&token=" + encodeURIComponent(token) : "");
-      return scheme + "//" + window.location.host + "/ws/cases/" + caseId + "/" + query;
-    }
+    function status(key) { if (options.onstatus) options.onstatus(key); }
 
     function open() {
       timer = null;
-      socket = new WebSocket(url());
-      socket.onopen = function () {
+      ws = new WebSocket(options.url());
+      ws.onopen = function () {
         delay = MIN_DELAY_MS;
-        setStatus(root, "connected");
+        status("connected");
+        if (options.onopen) options.onopen(dropped);
+        dropped = false;
       };
-      socket.onmessage = function (message) {
+      ws.onmessage = function (message) {
         var data;
         try { data = JSON.parse(message.data); } catch (e) { return; }
-        if (data.type === "event") {
-          if (typeof data.seq !== "number" || data.seq <= lastSeq) return; // already seen
-          lastSeq = data.seq;
-          root.setAttribute("data-live-after", String(lastSeq));
-          deliver(data);
-        } else if (data.type === "replayed") {
-          document.body.dispatchEvent(new CustomEvent("case:replayed", {
-            detail: { last_seq: lastSeq }, bubbles: true }));
-        }
+        if (options.onmessage) options.onmessage(data);
       };
-      socket.onclose = function (event) {
-        socket = null;
+      ws.onclose = function (event) {
+        ws = null;
         if (stopped) return;
-        if (event.code === REFUSED) { setStatus(root, "refused"); return; }
-        setStatus(root, "reconnecting");
+        if (event.code === REFUSED) { status("refused"); return; }
+        dropped = true;
+        status("reconnecting");
         var wait = Math.min(delay, MAX_DELAY_MS);
         wait = wait / 2 + Math.random() * wait / 2;
         delay = Math.min(delay * 2, MAX_DELAY_MS);
@@ -96,7 +93,7 @@
 
     // A phone that wakes up or comes back online should not wait out the back-off.
     function retryNow() {
-      if (stopped || socket || timer === null) return;
+      if (stopped || ws || timer === null) return;
       window.clearTimeout(timer);
       delay = MIN_DELAY_MS;
       open();
@@ -111,13 +108,46 @@
       close: function () {
         stopped = true;
         if (timer !== null) window.clearTimeout(timer);
-        if (socket) socket.close();
+        if (ws) ws.close();
+      }
+    };
+  }
+
+  function deliver(record) {
+    document.body.dispatchEvent(new CustomEvent("case:event", { detail: record, bubbles: true }));
+    if (window.htmx) window.htmx.trigger(document.body, "case-event", record);
+  }
+
+  function connect(root) {
+    var caseId = parseInt(root.getAttribute("data-live-case"), 10);
+    var token = root.getAttribute("data-live-token") || "";
+    var lastSeq = parseInt(root.getAttribute("data-live-after") || "0", 10) || 0;
+
+    var client = socket({
+      url: function () {
+        var query = "?after=" + lastSeq + (token ? "&token=" + encodeURIComponent(token) : "");
+        return wsUrl("/ws/cases/" + caseId + "/" + query);
       },
+      onstatus: function (key) { setStatus(root, key); },
+      onmessage: function (data) {
+        if (data.type === "event") {
+          if (typeof data.seq !== "number" || data.seq <= lastSeq) return; // already seen
+          lastSeq = data.seq;
+          root.setAttribute("data-live-after", String(lastSeq));
+          deliver(data);
+        } else if (data.type === "replayed") {
+          document.body.dispatchEvent(new CustomEvent("case:replayed", {
+            detail: { last_seq: lastSeq }, bubbles: true }));
+        }
+      }
+    });
+    return {
+      close: client.close,
       lastSeq: function () { return lastSeq; }
     };
   }
 
-  window.CaseLive = { connect: connect };
+  window.CaseLive = { connect: connect, socket: socket, wsUrl: wsUrl, setStatus: setStatus };
 
   function start() {
     var roots = document.querySelectorAll("[data-live-case]");

@@ -1,5 +1,7 @@
 /*
- * workspace.js: live updates for the staff workspace (issue 6 part 2).
+ * workspace.js: live updates for the staff workspace (issue 6 part 2). Needs
+ * frontend/live.js loaded first: the websocket client (reconnect with back-off, refusal)
+ * is live.js's window.CaseLive.socket, one client for the portal and the workspace.
  *
  * 1. The queue. <p data-live-queue="3,7" data-live-connected="…" …><span data-live-status>
  *    opens ws/queue/<organization id>/ for each organization (notifications app) and, for
@@ -16,70 +18,27 @@
 (function () {
   "use strict";
 
-  var REFUSED = 4403;
-  var MIN_DELAY_MS = 1000;
-  var MAX_DELAY_MS = 30000;
-
-  function setStatus(root, key) {
-    var el = root.querySelector("[data-live-status]");
-    if (!el) return;
-    var text = root.getAttribute("data-live-" + key);
-    if (text !== null) el.textContent = text;
-    el.setAttribute("data-state", key);
-  }
-
   function refetch(record) {
     if (window.htmx) window.htmx.trigger(document.body, "queue-event", record || {});
   }
 
   function watchQueue(root, organizationId) {
-    var delay = MIN_DELAY_MS;
-    var socket = null;
-    var timer = null;
-    var dropped = false;
-
-    function open() {
-      timer = null;
-      var scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
-      socket = new WebSocket(scheme + "//" + window.location.host + "/ws/queue/" + organizationId + "/");
-      socket.onopen = function () {
-        delay = MIN_DELAY_MS;
-        setStatus(root, "connected");
-        if (dropped) refetch(null); // whatever happened while disconnected
-        dropped = false;
-      };
-      socket.onmessage = function (message) {
-        var data;
-        try { data = JSON.parse(message.data); } catch (e) { return; }
+    var live = window.CaseLive;
+    return live.socket({
+      url: function () { return live.wsUrl("/ws/queue/" + organizationId + "/"); },
+      onstatus: function (key) { live.setStatus(root, key); },
+      onopen: function (reconnected) {
+        if (reconnected) refetch(null); // whatever happened while disconnected
+      },
+      onmessage: function (data) {
         // A case changed, or one of its deadlines came near or ran out (a reminder).
         if (data.type === "event" || data.type === "reminder") refetch(data);
-      };
-      socket.onclose = function (event) {
-        socket = null;
-        if (event.code === REFUSED) { setStatus(root, "refused"); return; }
-        dropped = true;
-        setStatus(root, "reconnecting");
-        var wait = Math.min(delay, MAX_DELAY_MS);
-        wait = wait / 2 + Math.random() * wait / 2;
-        delay = Math.min(delay * 2, MAX_DELAY_MS);
-        timer = window.setTimeout(open, wait);
-      };
-    }
-
-    function retryNow() {
-      if (socket || timer === null) return;
-      window.clearTimeout(timer);
-      delay = MIN_DELAY_MS;
-      open();
-    }
-    window.addEventListener("online", retryNow);
-    document.addEventListener("visibilitychange", function () {
-      if (document.visibilityState === "visible") retryNow();
+      }
     });
-    open();
   }
 
   function startQueues() {
+    if (!window.CaseLive || !window.CaseLive.socket) return; // live.js not loaded
     var roots = document.querySelectorAll("[data-live-queue]");
     for (var i = 0; i < roots.length; i++) {
       var ids = (roots[i].getAttribute("data-live-queue") || "").split(",");
