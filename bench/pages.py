@@ -15,17 +15,25 @@ no network, no HTTP server), one at a time, after warm-up requests:
   queue: every open arbitration case), the chair's tab, a text search, the overdue
   filter, a deep page, and the supervisor (every open case of the district).
 - case ...: GET /workspace/cases/<id>/ for a case in deliberation seen by an arbitrator of
-  its tribunal (every action form, award rows), the open case with the longest history
-  seen by the filing officer, and a street mediation case seen by its center's mediator.
+  its tribunal (the most actions; their forms are fetched when opened, below), the open
+  case with the longest history seen by the filing officer, and a street mediation case
+  seen by its center's mediator.
+- form ...: GET /workspace/cases/<id>/actions/<name>/ as htmx fetches an action's form
+  when it is opened on the case page (the case page itself renders the actions as buttons).
 
 Each is reported with p50/p95/max server time, its ratio to the bare view's p50, the
 queries per request and their SQL time, and ✓/✗ against the 300 ms goal at p95. A
 benchmark, never a test: nothing here asserts a timing.
+
+Reports: bench/reports/pages.md and pages.json. The previous pair is kept as
+pages.previous.md / pages.previous.json and the new report shows the change.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import math
 import os
 import statistics
@@ -34,10 +42,12 @@ import time
 import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 BARE_URL = "/bench/bare/"
 GOAL_MS = 300.0
+REPORTS = Path(__file__).resolve().parent / "reports"
 
 
 def bare(request: Any) -> Any:
@@ -158,6 +168,9 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[Result]]:
     def get(who: str, url: str, params: dict[str, Any] | None = None) -> Callable[[], Any]:
         return lambda: clients[who].get(url, params or {})
 
+    def htmx(who: str, url: str) -> Callable[[], Any]:
+        return lambda: clients[who].get(url, HTTP_HX_REQUEST="true")
+
     plan = [
         ("bare", "GET a view returning a small HttpResponse, logged in (the baseline)",
          get("mediator", BARE_URL)),
@@ -178,12 +191,18 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[Result]]:
         ("queue as supervisor", "GET /workspace/ as the supervisor (the whole district)",
          get("supervisor", "/workspace/")),
         ("case in deliberation", f"GET /workspace/cases/{cases['deliberation']}/ as an "
-         "arbitrator of its tribunal (every action form)",
+         "arbitrator of its tribunal (the most actions, as buttons)",
          get("arbitrator", f"/workspace/cases/{cases['deliberation']}/")),
         ("case, longest history", f"GET /workspace/cases/{cases['longest']}/ as the filing "
          "officer", get("filing_officer", f"/workspace/cases/{cases['longest']}/")),
         ("case in street mediation", f"GET /workspace/cases/{cases['street']}/ as the "
          "center's mediator", get("mediator", f"/workspace/cases/{cases['street']}/")),
+        ("form: issue_award", f"GET /workspace/cases/{cases['deliberation']}/actions/"
+         "issue_award/ (htmx) as the arbitrator: the award form with a row per claim",
+         htmx("arbitrator", f"/workspace/cases/{cases['deliberation']}/actions/issue_award/")),
+        ("form: record_agreement", f"GET /workspace/cases/{cases['street']}/actions/"
+         "record_agreement/ (htmx) as the mediator",
+         htmx("mediator", f"/workspace/cases/{cases['street']}/actions/record_agreement/")),
     ]
     results = []
     with override_settings(ROOT_URLCONF=bench_urlconf(), DEBUG=False,
@@ -195,28 +214,70 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[Result]]:
     return info, results
 
 
-def table(info: dict[str, Any], results: list[Result], args: argparse.Namespace) -> str:
+def report(info: dict[str, Any], results: list[Result], args: argparse.Namespace,
+           load_before: float) -> dict[str, Any]:
     baseline = results[0].p50_ms
+    return {
+        "run_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "method": f"in-process django.test.Client, sequential, DEBUG off; {args.warmup} warm-up "
+                  f"then {args.iterations} timed requests each ({args.bare_iterations} for bare)",
+        "goal": {"p95_ms": GOAL_MS},
+        "database": info,
+        "machine": {"cpus": os.cpu_count(), "load_average_before": round(load_before, 2),
+                    "load_average_after": round(os.getloadavg()[0], 2)},
+        "results": [{"name": r.name, "what": r.what, "p50_ms": round(r.p50_ms, 1),
+                     "p95_ms": round(r.p95_ms, 1), "max_ms": round(r.max_ms, 1),
+                     "cpu_p50_ms": round(r.cpu_p50_ms, 1), "queries": r.queries,
+                     "db_ms": round(r.db_ms, 1), "ratio_to_bare": round(r.p50_ms / baseline, 1)}
+                    for r in results],
+    }
+
+
+def table(data: dict[str, Any], previous: dict[str, Any] | None = None) -> str:
+    info, machine = data["database"], data["machine"]
+    before = {r["name"]: r for r in (previous or {}).get("results", [])}
     lines = [
-        f"{info['cases']:,} cases ({info['open']:,} open); in-process django.test.Client, "
-        f"sequential, DEBUG off; {args.warmup} warm-up then {args.iterations} timed requests "
-        f"each ({args.bare_iterations} for bare); load average {os.getloadavg()[0]:.2f}.",
+        f"Run {data['run_at']}. {info['cases']:,} cases ({info['open']:,} open); "
+        f"{data['method']}; {machine['cpus']} CPUs, load average "
+        f"{machine['load_average_before']:.2f} before and {machine['load_average_after']:.2f} "
+        "after (other processes share the machine: wall times swing with it, CPU times less).",
         "",
         f"| page | p50 ms | p95 ms | max ms | p50 ÷ bare | CPU p50 ms | queries | SQL ms | "
-        f"p95 < {GOAL_MS:.0f} ms |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        f"p95 < {GOAL_MS:.0f} ms | previous p95 / CPU p50 ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
-    for r in results:
-        verdict = "baseline" if r.name == "bare" else ("✓" if r.p95_ms < GOAL_MS else "✗")
-        lines.append(f"| {r.name} | {r.p50_ms:.1f} | {r.p95_ms:.1f} | {r.max_ms:.1f} | "
-                     f"{r.p50_ms / baseline:.1f}× | {r.cpu_p50_ms:.1f} | {r.queries} | "
-                     f"{r.db_ms:.1f} | {verdict} |")
+    for r in data["results"]:
+        verdict = "baseline" if r["name"] == "bare" else ("✓" if r["p95_ms"] < GOAL_MS else "✗")
+        old = before.get(r["name"])
+        change = f"{old['p95_ms']:.1f} / {old['cpu_p50_ms']:.1f}" if old else "—"
+        lines.append(f"| {r['name']} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
+                     f"{r['max_ms']:.1f} | {r['ratio_to_bare']:.1f}× | {r['cpu_p50_ms']:.1f} | "
+                     f"{r['queries']} | {r['db_ms']:.1f} | {verdict} | {change} |")
     lines += ["", "ms: wall time of the whole request in this process (the server time). CPU: "
               "this process's own CPU time (Python: view, forms, template), which other "
               "load on the machine disturbs less. SQL: one request's queries as Django's "
               "debug cursor timed them.", "", "What each row is:"]
-    lines += [f"- {r.name}: {r.what}" for r in results]
+    lines += [f"- {r['name']}: {r['what']}" for r in data["results"]]
+    if previous:
+        lines += ["", f"Previous run: {previous.get('run_at', '?')} "
+                  "(bench/reports/pages.previous.md)."]
     return "\n".join(lines)
+
+
+def write_reports(data: dict[str, Any], directory: Path) -> tuple[Path, Path, str]:
+    """pages.md / pages.json; the pair they replace is kept as pages.previous.*."""
+    directory.mkdir(parents=True, exist_ok=True)
+    md, js = directory / "pages.md", directory / "pages.json"
+    previous = None
+    if js.exists():
+        previous = json.loads(js.read_text())
+        js.replace(directory / "pages.previous.json")
+        if md.exists():
+            md.replace(directory / "pages.previous.md")
+    text = "# Staff pages benchmark (python -m bench.pages)\n\n" + table(data, previous)
+    js.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    md.write_text(text + "\n")
+    return md, js, text
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -225,6 +286,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--bare-iterations", type=int, default=500,
                         help="timed requests to the bare view (500)")
     parser.add_argument("--warmup", type=int, default=3, help="untimed requests first (3)")
+    parser.add_argument("--reports", type=Path, default=REPORTS, help="report directory")
+    parser.add_argument("--no-reports", action="store_true", help="print only, write nothing")
     args = parser.parse_args(argv)
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -234,8 +297,15 @@ def main(argv: list[str] | None = None) -> None:
     import django
 
     django.setup()
+    load_before = os.getloadavg()[0]
     info, results = run(args)
-    print(table(info, results, args))
+    data = report(info, results, args, load_before)
+    if args.no_reports:
+        print(table(data))
+        return
+    md, js, text = write_reports(data, args.reports)
+    print(text)
+    print(f"\nwrote {md} and {js}", file=sys.stderr)
 
 
 if __name__ == "__main__":
