@@ -177,3 +177,22 @@ def test_validation_messages_are_translated_with_their_parameters() -> None:
         assert caught.value.messages[0].startswith("Claim 1 is invalid: ")
     with translation.override("zh-hans"):
         assert caught.value.messages[0].startswith("第 1 项请求有误：")
+
+
+@pytest.mark.django_db
+def test_the_pages_are_chinese_whatever_the_browser_asks_until_the_user_switches() -> None:
+    from django.test import Client
+
+    client = Client()
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-Hans"' in html
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert '<html lang="en"' in client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_api_answers_in_the_language_a_program_asks_for() -> None:
+    from django.test import Client
+
+    answer = Client().get("/api/v1/no-such-thing/", HTTP_ACCEPT_LANGUAGE="en")
+    assert answer["Content-Language"] == "en"
