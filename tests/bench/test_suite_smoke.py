@@ -110,7 +110,7 @@ def test_websockets_database_name_follows_its_guard() -> None:
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_cycle_and_hot_case_over_http(live_server: Any) -> None:
     from disputes.models import Dispute
     from tests.world import build_world
