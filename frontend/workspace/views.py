@@ -150,9 +150,8 @@ def simplified(request: HttpRequest, dispute_id: int) -> HttpResponse:
     if not access.can_perform(request.user, dispute, "accept"):
         raise PermissionDenied(_("您不能对本案执行「%(action)s」。")
                                % {"action": TRANSITIONS["accept"].label})
-    return render(request, "workspace/_simplified.html",
-                  {"hint": actions.simplified_hint(dispute, request.GET), "dispute": dispute,
-                   "prefix": "accept"})
+    return render(request, "workspace/_simplified_hint.html",
+                  {"hint": actions.simplified_hint(dispute, request.GET)})
 
 
 @login_required

@@ -177,9 +177,9 @@ def test_a_filing_officer_accepts_a_case_that_arrives_in_the_acceptance_queue(
     expect(page.get_by_role("heading", level=1)).to_contain_text(case.tracking_number)
     page.locator("#action-accept summary").click()
     page.locator("#id_accept_facts_clear").check()  # the hint follows the findings
-    expect(page.locator("#accept-simplified")).to_have_attribute("data-eligible", "1")
+    expect(page.locator("#accept-simplified .simplified-hint")).to_have_attribute("data-eligible", "1")
     page.locator("#id_accept_public_interest").check()
-    expect(page.locator("#accept-simplified")).to_have_attribute("data-eligible", "0")
+    expect(page.locator("#accept-simplified .simplified-hint")).to_have_attribute("data-eligible", "0")
     expect(page.locator("#accept-simplified")).to_contain_text("不得简易处理")
     page.locator("#action-accept").get_by_role("button", name="受理").click()
     expect(page.get_by_text("已完成：受理。")).to_be_visible()

@@ -92,7 +92,8 @@ def test_the_accept_form_says_whether_the_case_qualifies_for_simplified_handling
     assert form.index('name="procedure"') < form.index("simplified-hint") < form.index(
         'name="facts_clear"')
     assert "第五十六条" in shown
-    assert "#id_accept_facts_clear" in shown  # re-fetched when a finding is ticked
+    # Re-fetched into a wrapper that stays in the page when a finding is ticked.
+    assert re.search(r'id="accept-simplified"[^>]*hx-include="#id_accept_facts_clear', form, re.S)
     url = reverse("workspace:simplified", args=[case.pk])
     clear = hint(officer.get(url, {"facts_clear": "on"}, HTTP_HX_REQUEST="true").content.decode())
     assert 'data-eligible="1"' in clear and "事实清楚、权利义务关系明确、争议不大。" in clear
