@@ -7,6 +7,8 @@ Used by the services, the API, the web pages and the websocket consumers alike
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -25,6 +27,7 @@ from mediation.models import Organization, Role
 from mediation.selectors import active_memberships, arbitration_commission_for
 
 AnyUser = User | AnonymousUser
+T = TypeVar("T")
 
 
 def _staff_org_ids(user: AnyUser) -> set[int]:
@@ -99,20 +102,35 @@ def access_dispute(user: AnyUser, dispute_id: int) -> Dispute:
         raise NotInScope from exc
 
 
+def _memo(dispute: Dispute, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+    """One answer per case instance: a page or an answer asks the same question of the same
+    case for each of the 27 transitions. A service that changes parties or the tribunal
+    works on its own locked instance and clears it (`forget_access_answers`)."""
+    memo: dict[tuple[object, ...], Any] = dispute.__dict__.setdefault("_access_memo", {})
+    if key not in memo:
+        memo[key] = compute()
+    return cast(T, memo[key])
+
+
+def forget_access_answers(dispute: Dispute) -> None:
+    dispute.__dict__.pop("_access_memo", None)
+
+
 def party_sides(user: AnyUser, dispute: Dispute) -> set[str]:
     if not user.is_authenticated:
         return set()
-    return set(
-        Party.objects.filter(dispute=dispute, user=user).values_list("side", flat=True)
-    )
+    return set(_memo(dispute, ("sides", user.pk), lambda: frozenset(
+        Party.objects.filter(dispute=dispute, user=user).values_list("side", flat=True))))
 
 
 def is_tribunal_member(user: AnyUser, dispute: Dispute) -> bool:
-    return TribunalMember.objects.filter(record__dispute=dispute, arbitrator_id=user.pk).exists()
+    return _memo(dispute, ("member", user.pk), lambda: TribunalMember.objects.filter(
+        record__dispute=dispute, arbitrator_id=user.pk).exists())
 
 
 def _tribunal_exists(dispute: Dispute) -> bool:
-    return TribunalMember.objects.filter(record__dispute=dispute).exists()
+    return _memo(dispute, ("tribunal",), lambda: TribunalMember.objects.filter(
+        record__dispute=dispute).exists())
 
 
 def acting_roles(user: AnyUser, dispute: Dispute, spec: TransitionSpec) -> set[str]:

@@ -92,6 +92,8 @@ def run_transition(
             Hearing.objects.filter(record__dispute=locked, state=Hearing.State.SCHEDULED).update(
                 state=Hearing.State.CANCELLED)
         refresh_next_due(locked)
+    # The transition may have changed who acts on the case (parties, tribunal).
+    access.forget_access_answers(locked)
     return locked
 
 
