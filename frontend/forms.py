@@ -11,12 +11,15 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import TransitionNotAllowed
 
+from disputes.errors import DisputeError
 from disputes.identifiers import (
     IdentifierError,
     validate_credit_code,
@@ -24,8 +27,8 @@ from disputes.identifiers import (
     validate_resident_id,
 )
 from disputes.inputs import AmountField
-from disputes.models import ClaimType, DisputeType, Party
-from disputes.services.evidence import max_bytes, sniff, too_large_message
+from disputes.models import ClaimType, Dispute, DisputeType, Party
+from disputes.services.evidence import evidence_add, max_bytes, sniff, too_large_message
 from mediation.models import Organization, Street
 from satisfaction.models import COMMENT_MAX_LENGTH, MAX_SCORE, MIN_SCORE
 
@@ -183,6 +186,27 @@ class EvidenceForm(forms.Form):
     )
     description = forms.CharField(label=_("证据说明"), max_length=200, required=False,
                                   help_text=_("这些材料证明什么，例如：证明入职时间和工资标准。"))
+
+
+def save_evidence(form: EvidenceForm, dispute: Dispute, actor: User) -> int:
+    """Adds the valid form's files to the case through the service (which checks each file's
+    content) and answers how many were added; a refused file becomes an error on the form,
+    next to the field, and the others are still added."""
+    files = form.cleaned_data.get("documents") or []
+    if not files:
+        form.add_error("documents", _("请选择要上传的文件。"))
+    added = 0
+    for upload in files:
+        try:
+            evidence_add(dispute=dispute, actor=actor, upload=upload,
+                         description=form.cleaned_data.get("description", ""))
+            added += 1
+        except ValidationError as exc:
+            form.add_error("documents", f"{upload.name}：{'；'.join(exc.messages)}")
+        except (DisputeError, TransitionNotAllowed):
+            form.add_error("documents", _("此案件现在不能补充证据。"))
+            break
+    return added
 
 
 class WhereForm(forms.Form):

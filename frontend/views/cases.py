@@ -20,17 +20,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
-from django_fsm import TransitionNotAllowed
 
 from api import guards
 from api.lookup import client_address, lookup_by_code
 from disputes import access, selectors
-from disputes.errors import DisputeError, NotInScope
+from disputes.errors import NotInScope
 from disputes.identifiers import mask_id_number
 from disputes.models import TERMINAL, Dispute, Party
-from disputes.services.evidence import evidence_add
 from disputes.tokens import status_token
-from frontend.forms import EvidenceForm, LookupForm, RatingForm
+from frontend.forms import EvidenceForm, LookupForm, RatingForm, save_evidence
 from frontend.status import case_status, countdown
 from satisfaction.selectors import rating_by
 from satisfaction.services import satisfaction_rate
@@ -180,20 +178,7 @@ def add_evidence(request: HttpRequest, dispute_id: int) -> HttpResponse:
     dispute, party = _my_case(request, dispute_id)
     form = EvidenceForm(request.POST, request.FILES, prefix="evidence")
     if form.is_valid():
-        files = form.cleaned_data.get("documents") or []
-        if not files:
-            form.add_error("documents", _("请选择要上传的文件。"))
-        added = 0
-        for upload in files:
-            try:
-                evidence_add(dispute=dispute, actor=request.user,  # type: ignore[arg-type]
-                             upload=upload, description=form.cleaned_data.get("description", ""))
-                added += 1
-            except ValidationError as exc:
-                form.add_error("documents", f"{upload.name}：{'；'.join(exc.messages)}")
-            except (DisputeError, TransitionNotAllowed):
-                form.add_error("documents", _("此案件现在不能补充证据。"))
-                break
+        added = save_evidence(form, dispute, request.user)  # type: ignore[arg-type]
         if added and not form.errors:
             messages.success(request, _("已上传 %(n)d 个证据文件。") % {"n": added})
             return redirect("frontend:my_case", dispute_id=dispute.pk)

@@ -23,11 +23,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_fsm import TransitionNotAllowed
 
 from disputes import access
-from disputes.errors import ActionNotPermitted, DisputeError, NotInScope, StaleVersion
+from disputes.errors import ActionNotPermitted, NotInScope, StaleVersion
 from disputes.lifecycle import TRANSITIONS
 from disputes.services import dispute_transition
-from disputes.services.evidence import evidence_add
-from frontend.forms import EvidenceForm
+from frontend.forms import EvidenceForm, save_evidence
 from frontend.workspace import actions, hearings
 from frontend.workspace.casepage import case_context, load_case
 from frontend.workspace.queue import build_queue, may_use_workspace
@@ -166,20 +165,7 @@ def add_evidence(request: HttpRequest, dispute_id: int) -> HttpResponse:
         messages.error(request, _("您不能为本案补充证据。"))
         return _render_case(request, dispute_id, status=403)
     if form.is_valid():
-        files = form.cleaned_data.get("documents") or []
-        if not files:
-            form.add_error("documents", _("请选择要上传的文件。"))
-        added = 0
-        for upload in files:
-            try:
-                evidence_add(dispute=dispute, actor=request.user,  # type: ignore[arg-type]
-                             upload=upload, description=form.cleaned_data.get("description", ""))
-                added += 1
-            except ValidationError as exc:
-                form.add_error("documents", f"{upload.name}：{'；'.join(exc.messages)}")
-            except (DisputeError, TransitionNotAllowed):
-                form.add_error("documents", _("此案件现在不能补充证据。"))
-                break
+        added = save_evidence(form, dispute, request.user)  # type: ignore[arg-type]
         if added and not form.errors:
             messages.success(request, _("已上传 %(n)d 个证据文件。") % {"n": added})
             return HttpResponseRedirect(
