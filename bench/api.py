@@ -49,7 +49,6 @@ import hmac
 import json
 import math
 import os
-import platform
 import random
 import statistics
 import sys
@@ -59,6 +58,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from bench import common
 
 REPORTS = Path(__file__).resolve().parent / "reports"
 LIST_URL = "/api/v1/disputes/"
@@ -220,14 +221,6 @@ def machine() -> dict[str, Any]:
     import psycopg
     from django.db import connection
 
-    model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        model = platform.processor()
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         pg = cursor.fetchone()[0]
@@ -238,8 +231,7 @@ def machine() -> dict[str, Any]:
         cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = 'disputes_disputeevent'")
         events = cursor.fetchone()[0]
     return {
-        "cpus": os.cpu_count(), "cpu_model": model, "python": platform.python_version(),
-        "django": django.get_version(), "psycopg": psycopg.__version__, "postgresql": pg,
+        **common.hardware(), "django": django.get_version(), "psycopg": psycopg.__version__, "postgresql": pg,
         "database": database, "database_size": size, "cases": cases, "events_estimate": events,
         "load_average_before": round(os.getloadavg()[0], 2),
     }
@@ -393,17 +385,7 @@ def markdown(report: dict[str, Any], previous: dict[str, Any] | None) -> str:
 
 
 def write_reports(report: dict[str, Any], directory: Path) -> tuple[Path, Path]:
-    directory.mkdir(parents=True, exist_ok=True)
-    md, js = directory / "api.md", directory / "api.json"
-    previous = None
-    if js.exists():
-        previous = json.loads(js.read_text())
-        js.replace(directory / "api.previous.json")
-    if md.exists():
-        md.replace(directory / "api.previous.md")
-    js.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
-    md.write_text(markdown(report, previous) + "\n")
-    return md, js
+    return common.write_reports(report, directory, "api", markdown)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -38,7 +38,6 @@ import importlib.util
 import json
 import logging
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -48,6 +47,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlparse
+
+from bench import common
 
 if TYPE_CHECKING:
     from tests.world import World
@@ -635,17 +636,8 @@ def machine() -> dict[str, Any]:
     import django
     from django.db import connection
 
-    model = platform.processor()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     info: dict[str, Any] = {
-        "cpus": os.cpu_count(), "cpu_model": model, "python": platform.python_version(),
-        "django": django.get_version(), "database_vendor": connection.vendor,
+        **common.hardware(), "django": django.get_version(), "database_vendor": connection.vendor,
         "database": str(connection.settings_dict.get("NAME", "")),
     }
     if connection.vendor == "postgresql":
@@ -754,20 +746,7 @@ def markdown(report: dict[str, Any], previous: dict[str, Any] | None) -> str:
 
 
 def write_reports(report: dict[str, Any], directory: Path) -> tuple[Path, Path]:
-    directory.mkdir(parents=True, exist_ok=True)
-    md, js = directory / "peers.md", directory / "peers.json"
-    previous = None
-    if js.exists():
-        previous = json.loads(js.read_text())
-        js.replace(directory / "peers.previous.json")
-    if md.exists():
-        md.replace(directory / "peers.previous.md")
-    js.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
-    md.write_text(markdown(report, previous) + "\n")
-    return md, js
-
-
-# -- running --------------------------------------------------------------------------------
+    return common.write_reports(report, directory, "peers", markdown)
 
 
 def peers_database_url(url: str) -> str:

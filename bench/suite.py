@@ -31,7 +31,6 @@ import importlib
 import importlib.util
 import json
 import os
-import platform
 import re
 import subprocess
 import sys
@@ -43,6 +42,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from bench import common
 from bench.transitions import write_reports
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -355,19 +355,7 @@ BENCHMARKS: dict[str, Callable[[Context], Outcome]] = {
 # -- the machine, the build, the report ----------------------------------------------------------
 
 def machine(url: str) -> dict[str, Any]:
-    model, memory = platform.processor(), ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-    except OSError:
-        pass
-    info: dict[str, Any] = {"cpus": os.cpu_count(), "cpu_model": model, "memory": memory,
-                            "python": platform.python_version(),
+    info: dict[str, Any] = {**common.hardware(),
                             "load_average_before": [round(x, 2) for x in os.getloadavg()]}
     try:
         import psycopg

@@ -50,7 +50,6 @@ import http.client
 import json
 import math
 import os
-import platform
 import random
 import re
 import secrets
@@ -67,6 +66,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
+
+from bench import common
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = Path(__file__).resolve().parent / "reports"
@@ -619,18 +620,6 @@ def machine() -> dict[str, Any]:
     import django
     from django.db import connection
 
-    model = platform.processor()
-    memory = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-    except OSError:
-        pass
     settings = {}
     with connection.cursor() as cursor:
         for name in ("server_version", "synchronous_commit", "fsync", "shared_buffers",
@@ -642,8 +631,7 @@ def machine() -> dict[str, Any]:
         database, size = cursor.fetchone()
         cursor.execute("SELECT count(*) FROM disputes_dispute")
         cases = cursor.fetchone()[0]
-    return {"cpus": os.cpu_count(), "cpu_model": model, "memory": memory,
-            "python": platform.python_version(), "django": django.get_version(),
+    return {**common.hardware(), "django": django.get_version(),
             "postgresql": settings.pop("server_version"), "postgresql_settings": settings,
             "database": database, "database_size": size, "cases": cases,
             "load_average_before": [round(x, 2) for x in os.getloadavg()]}
@@ -829,24 +817,7 @@ def markdown(report: dict[str, Any], previous: dict[str, Any] | None) -> str:
     return "\n".join(lines)
 
 
-def write_reports(report: dict[str, Any], directory: Path, stem: str,
-                  render: Callable[[dict[str, Any], dict[str, Any] | None], str]) -> tuple[Path, Path]:
-    """<stem>.md and <stem>.json; the previous pair becomes <stem>.previous.*, and the new
-    Markdown is rendered against the previous JSON to show the change."""
-    directory.mkdir(parents=True, exist_ok=True)
-    md, js = directory / f"{stem}.md", directory / f"{stem}.json"
-    previous = None
-    if js.exists():
-        try:
-            previous = json.loads(js.read_text())
-        except ValueError:
-            previous = None
-        js.replace(directory / f"{stem}.previous.json")
-    if md.exists():
-        md.replace(directory / f"{stem}.previous.md")
-    js.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
-    md.write_text(render(report, previous) + "\n")
-    return md, js
+write_reports = common.write_reports
 
 
 def main(argv: list[str] | None = None) -> int:
