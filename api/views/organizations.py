@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.serializers import StreetRefSerializer
+from api.serializers import ModelSerializer, StreetRefSerializer
 from disputes import access
 from disputes.errors import NotInScope
 from disputes.models import TERMINAL, Dispute
@@ -22,7 +22,7 @@ from mediation.selectors import nearest_service_points
 from ._shared import ErrorSerializer
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class OrganizationSerializer(ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display")
     streets = StreetRefSerializer(many=True)
 

@@ -94,3 +94,12 @@ def test_the_list_shows_no_identifier_to_any_persona(world: World, client_as: An
         for id_number, phone in identifiers:
             assert id_number not in text, persona
             assert not phone or phone not in text, persona
+
+
+def test_serializers_build_their_fields_once_and_never_share_them() -> None:
+    from api.serializers import ClaimSerializer
+
+    first, second = ClaimSerializer().fields, ClaimSerializer().fields
+    assert list(first) == list(second)
+    assert all(first[name] is not second[name] for name in first)
+    assert all(first[name].parent is not second[name].parent for name in first)
