@@ -100,7 +100,7 @@ def test_serializers_build_their_fields_once_and_never_share_them() -> None:
     from api.serializers import ClaimSerializer
 
     first, second = ClaimSerializer().fields, ClaimSerializer().fields
-    names: list[str] = [str(name) for name in first.keys()]
-    assert names == [str(name) for name in second.keys()]
+    names: list[str] = [str(name) for name in first]
+    assert names == [str(name) for name in second]
     assert all(first[name] is not second[name] for name in names)
     assert all(first[name].parent is not second[name].parent for name in names)
