@@ -422,3 +422,24 @@ for _name in ("INDICATORS_BATCH_SIZE", "INDICATORS_ROLLING_MONTHS"):
 if INDICATORS_GAP_SECONDS < 0:
     raise ImproperlyConfigured("INDICATORS_GAP_SECONDS must be >= 0.")
 # -- end indicators --------------------------------------------------------------------------
+
+# -- indicators (issue 7, continued): the worker keeps the summaries current -----------------
+# Dotted paths of functions the outbox worker calls on every turn before it delivers (they
+# take nothing and answer how many rows they handled): the summaries' bounded pass, and the
+# start of the background exports' own thread. "none" turns them off (then run
+# `update_indicators --follow`); an empty value means the default, as for every variable.
+OUTBOX_BEFORE_DELIVERY = env_list(
+    "OUTBOX_BEFORE_DELIVERY", ["indicators.maintenance.catch_up_for_worker",
+                               "indicators.export_jobs.start_due_exports"])
+if OUTBOX_BEFORE_DELIVERY == ["none"]:
+    OUTBOX_BEFORE_DELIVERY = []
+# Background exports: a running export whose worker has not reported for this long is taken
+# again by another; a failing one is tried this many times; files are kept this many days.
+INDICATORS_EXPORT_LEASE_SECONDS = env_int("INDICATORS_EXPORT_LEASE_SECONDS", 600)
+INDICATORS_EXPORT_MAX_ATTEMPTS = env_int("INDICATORS_EXPORT_MAX_ATTEMPTS", 3)
+INDICATORS_EXPORT_KEEP_DAYS = env_int("INDICATORS_EXPORT_KEEP_DAYS", 7)
+for _name in ("INDICATORS_EXPORT_LEASE_SECONDS", "INDICATORS_EXPORT_MAX_ATTEMPTS",
+              "INDICATORS_EXPORT_KEEP_DAYS"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1.")
+# -- end indicators (continued) --------------------------------------------------------------

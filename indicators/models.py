@@ -11,6 +11,9 @@ Only the maintenance services write these tables (STYLE.md habit 1).
 
 from __future__ import annotations
 
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -129,3 +132,52 @@ class IndicatorCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grain} {self.measure} {self.month:%Y-%m} = {self.n}"
+
+
+class ExportJob(models.Model):
+    """A long export made in the background (the monthly table over a long period, or the
+    list of cases behind a number): requested in one transaction with its row, made by the
+    outbox worker's hook (`indicators.export_jobs.run_due_exports`), which claims it, reports
+    its progress here and stores the file. Only its requester downloads it, and only while
+    the same figures are still in their scope."""
+
+    class Kind(models.TextChoices):
+        MONTHLY_CSV = "monthly_csv", _("按月统计表（CSV）")
+        MONTHLY_XLSX = "monthly_xlsx", _("按月统计表（XLSX）")
+        CASES_CSV = "cases_csv", _("下钻案件清单（CSV）")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        RUNNING = "running", _("正在生成")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                     related_name="indicator_exports",
+                                     verbose_name=_("申请人"))
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    params = models.JSONField(_("查询条件"), default=dict)  # the request's validated query
+    language = models.CharField(max_length=10, default="zh-hans")
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices,
+                             default=State.PENDING)
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    rows = models.PositiveIntegerField(_("行数"), default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Moved by every progress report: a running job whose heartbeat stops (its worker died)
+    # is claimed again after INDICATORS_EXPORT_LEASE_SECONDS.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    filename = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台导出")
+        verbose_name_plural = _("后台导出")
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="export_job_due")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.state} {self.progress}%"

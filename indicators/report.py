@@ -105,41 +105,45 @@ def _blank() -> dict[str, int | Decimal]:
     return {c.key: (Decimal(0) if c.money else 0) for c in COLUMNS}
 
 
+# Which column each flow measure adds to (read by month alone), and the measures whose
+# split by cause and collective flag is read apart (the only ones that need it: reading all
+# of them by dispute type and flag made the page's table query return ten times the rows).
+FLOW_COLUMNS: dict[str, tuple[str, ...]] = {
+    m.ARBITRATION_RECEIVED: ("received",),
+    m.ARBITRATION_ACCEPTED: ("accepted",),
+    m.ARBITRATION_ACCEPTED_BY_WORKERS: ("accepted_by_workers",),
+    m.ARBITRATION_ACCEPTED_WORKERS: ("workers",),
+    **{m.ARBITRATION_CLOSED[outcome]: (key, "closed") for outcome, key in CLOSED_COLUMNS.items()},
+    **{m.ARBITRATION_AWARD_RESULT[result]: (key,) for result, key in RESULT_COLUMNS.items()},
+}
+SPLIT_MEASURES = (m.ARBITRATION_ACCEPTED, m.ARBITRATION_ACCEPTED_WORKERS)
+
+
 def monthly_table(period: Period, filters: Filters) -> MonthlyTable:
     """One row per month of the period and a total row (stocks at its ends, flows summed)."""
     flows: dict[dt.date, dict[str, int | Decimal]] = defaultdict(_blank)
     for row in measure_rows(FLOW_MEASURES, filters, before=period.end, since=period.start,
-                            group_by=["month", "dispute_type", "is_collective"]):
+                            group_by=["month"]):
         cells = flows[row["month"]]
-        measure, n = row["measure"], row["total"]
-        if measure == m.ARBITRATION_RECEIVED:
-            cells["received"] += n
-        elif measure == m.ARBITRATION_ACCEPTED:
-            cells["accepted"] += n
+        for key in FLOW_COLUMNS.get(row["measure"], ()):
+            cells[key] += row["total"]
+        if row["measure"] == m.ARBITRATION_ACCEPTED:
             cells["amount"] += Decimal(row["amount_total"] or 0)
+    for row in measure_rows(SPLIT_MEASURES, filters, before=period.end, since=period.start,
+                            group_by=["month", "dispute_type", "is_collective"]):
+        cells, n = flows[row["month"]], row["total"]
+        if row["measure"] == m.ARBITRATION_ACCEPTED:
             cells[CAUSE_OF.get(row["dispute_type"], "cause_other")] += n
             if row["is_collective"]:
                 cells["accepted_collective"] += n
-        elif measure == m.ARBITRATION_ACCEPTED_BY_WORKERS:
-            cells["accepted_by_workers"] += n
-        elif measure == m.ARBITRATION_ACCEPTED_WORKERS:
-            cells["workers"] += n
-            if row["is_collective"]:
-                cells["workers_collective"] += n
-        else:
-            for outcome, key in CLOSED_COLUMNS.items():
-                if measure == m.ARBITRATION_CLOSED[outcome]:
-                    cells[key] += n
-                    cells["closed"] += n
-            for result, key in RESULT_COLUMNS.items():
-                if measure == m.ARBITRATION_AWARD_RESULT[result]:
-                    cells[key] += n
+        elif row["is_collective"]:
+            cells["workers_collective"] += n
     for row in measure_rows([m.MEDIATION_AGREED], filters, before=period.end,
                             since=period.start, group_by=["month", "tier"]):
         if row["tier"] == Tier.PRE_ARBITRATION:
             flows[row["month"]]["pre_arbitration"] += row["total"]
     pending = 0
-    for row in measure_rows(STOCK_MEASURES, filters, before=period.start):
+    for row in measure_rows(STOCK_MEASURES, filters, before=period.start, by_month=False):
         pending += row["total"] if row["measure"] == m.ARBITRATION_ACCEPTED else -row["total"]
     rows, total = [], TableRow(None, _blank())
     total.values["pending_start"] = pending

@@ -9,4 +9,7 @@ app_name = "indicators"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("cases/", views.cases, name="cases"),
+    path("exports/", views.export_start, name="export-start"),
+    path("exports/<uuid:job_id>/", views.export_status, name="export"),
+    path("exports/<uuid:job_id>/file/", views.export_file, name="export-file"),
 ]

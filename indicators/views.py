@@ -10,11 +10,12 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest, PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from disputes import access as case_access
 from disputes.errors import ActionNotPermitted, NotInScope
@@ -24,8 +25,11 @@ from indicators.access import access_filters, indicator_scope
 from indicators.api import CasesQuery, ScopeQuery, flag_value
 from indicators.dashboard import build_dashboard
 from indicators.definitions import current_definitions
+from indicators.export_api import export_file_response
+from indicators.export_jobs import ExportRefused, export_for_user, export_request
 from indicators.figures import Filters
 from indicators.maintenance import catch_up_before_reading
+from indicators.models import ExportJob
 from indicators.report import COLUMNS
 from mediation.models import Organization
 
@@ -72,6 +76,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "organization": (Organization.objects.filter(pk=filters.organization).first()
                          if filters.organization else None),
         "scope_query": urlencode(scope_params),
+        "export_query": scope_params,
         "refresh_url": f"{request.path}?{urlencode({**scope_params, 'fragment': '1'})}",
         "live_sockets": " ".join(_live_sockets(request)),
         "columns": COLUMNS,
@@ -110,6 +115,56 @@ def cases(request: HttpRequest) -> HttpResponse:
              "organization": names.get(i.organization_id, "")} for i in page]
     return render(request, "indicators/cases.html", {
         "definition": definition, "part": part, "period": data["period"], "count": len(items),
-        "rows": rows, "title": _("%(name)s：%(part)s") % {"name": definition.name,
+        "rows": rows, "export_query": {k: v for k, v in request.GET.items()
+                                       if k in CasesQuery().fields and k not in ("limit", "offset")},
+        "title": _("%(name)s：%(part)s") % {"name": definition.name,
                                                           "part": part.label},
     })
+
+
+# -- background exports ------------------------------------------------------------------------
+
+@require_POST
+def export_start(request: HttpRequest) -> HttpResponse:
+    """Queue an export (the form's `kind` and the page's query); answer its progress box."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    params = {k: v for k, v in request.POST.items() if k not in ("kind", "csrfmiddlewaretoken")}
+    try:
+        job = export_request(actor=request.user, kind=request.POST.get("kind", ""),
+                             params=params)
+    except ExportRefused as exc:
+        raise BadRequest(str(exc.errors)) from exc
+    except ActionNotPermitted as exc:
+        raise PermissionDenied from exc
+    except NotInScope as exc:
+        raise Http404 from exc
+    if not request.htmx:  # type: ignore[attr-defined]
+        return redirect("indicators:export", job_id=job.pk)
+    return render(request, "indicators/_export_job.html", {"job": job}, status=201)
+
+
+def _job(request: HttpRequest, job_id: Any) -> ExportJob:
+    try:
+        return export_for_user(request.user, job_id)
+    except NotInScope as exc:
+        raise Http404 from exc
+
+
+def export_status(request: HttpRequest, job_id: Any) -> HttpResponse:
+    """The progress box (htmx polls it until the job ends), or a page around it."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    job = _job(request, job_id)
+    template = ("indicators/_export_job.html" if request.htmx  # type: ignore[attr-defined]
+                else "indicators/export.html")
+    return render(request, template, {"job": job})
+
+
+def export_file(request: HttpRequest, job_id: Any) -> FileResponse:
+    if not request.user.is_authenticated:
+        raise Http404
+    job = _job(request, job_id)
+    if job.state != ExportJob.State.DONE or not job.file:
+        raise Http404
+    return export_file_response(job)

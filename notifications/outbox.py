@@ -20,6 +20,13 @@ channel layer: with Redis down the messages are written on the first attempt.
 Deadline reminders (`notifications.reminders`) are outbox rows too: the same pass shape
 sends them to their organization's queue. The worker loop also sends pending messages
 (`notifications.delivery`) and sweeps the clocks every `REMINDER_SWEEP_MINUTES`.
+
+Before it delivers, the loop runs the hooks named in `OUTBOX_BEFORE_DELIVERY` (dotted paths
+of functions taking nothing and answering how many rows they handled; by default the
+indicator summaries' bounded pass and the start of the background exports' own thread), so
+a screen that re-fetches on an event finds it counted; they run on every turn (a hook with
+nothing to do makes one or a few small queries), and a turn in which one did something is
+followed by another without sleeping.
 """
 
 from __future__ import annotations
@@ -39,6 +46,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from disputes.models import Dispute, DisputeEvent
 from notifications.delivery import deliver_due_messages, due_messages
@@ -258,18 +266,30 @@ def anything_due(now: dt.datetime) -> bool:
     return bool(first.union(*rest, all=True)[:1])
 
 
+def before_delivery_hooks() -> list[tuple[str, Callable[[], int]]]:
+    """The functions of `OUTBOX_BEFORE_DELIVERY`, imported once when the loop starts: a
+    path that does not import stops the worker at start, not quietly on every turn."""
+    return [(path, import_string(path)) for path in settings.OUTBOX_BEFORE_DELIVERY]
+
+
 def run_until_stopped(*, stop: threading.Event, send: Send = send_in_own_loop,
                       sweep_at_start: bool = True) -> None:
-    """The worker loop: deliver events, reminders and messages when any is due, sweep the
-    clocks every `REMINDER_SWEEP_MINUTES` (first at start, or one interval after it with
-    `sweep_at_start=False`), sleep `OUTBOX_POLL_MS` when idle, end when `stop` is set
-    (after the pass in progress has committed)."""
+    """The worker loop: run the `OUTBOX_BEFORE_DELIVERY` hooks, then deliver events,
+    reminders and messages when any is due; sweep the clocks every `REMINDER_SWEEP_MINUTES`
+    (first at start, or one interval after it with `sweep_at_start=False`), sleep
+    `OUTBOX_POLL_MS` when idle, end when `stop` is set (after the pass in progress has
+    committed)."""
     poll = settings.OUTBOX_POLL_MS / 1000
     sweep_every = settings.REMINDER_SWEEP_MINUTES * 60
     last_sweep = None if sweep_at_start else time.monotonic()
+    hooks = before_delivery_hooks()
     log.info("outbox worker started")
     while not stop.is_set():
         worked = 0
+        # Every turn, not only when an event is due: an export requested or a rating given
+        # writes no outbox row. Each hook's idle look is one or a few small queries.
+        for name, hook in hooks:
+            worked += _step(name, hook)
         if _step("outbox check", lambda: int(anything_due(timezone.now()))):
             worked += _step("event delivery", lambda: deliver_due(send=send))
             worked += _step("reminder delivery", lambda: deliver_due_reminders(send=send))

@@ -124,6 +124,16 @@ MATRIX: dict[str, Row] = {
                                   lambda p: figures_reader(p, 200)),
     "indicators-monthly-xlsx": Row("get", lambda d, e: "/api/v1/indicators/monthly/xlsx/",
                                    lambda p: figures_reader(p, 200)),
+    # Background exports: no kind is invalid (400); a job that is not the reader's is 404.
+    "indicators-exports": Row("post", lambda d, e: "/api/v1/indicators/exports/",
+                              lambda p: figures_reader(p, 400)),
+    "indicators-export": Row(
+        "get", lambda d, e: "/api/v1/indicators/exports/00000000-0000-4000-8000-000000000000/",
+        lambda p: figures_reader(p, 404)),
+    "indicators-export-file": Row(
+        "get",
+        lambda d, e: "/api/v1/indicators/exports/00000000-0000-4000-8000-000000000000/file/",
+        lambda p: figures_reader(p, 404)),
     "schema": Row("get", lambda d, e: "/api/v1/schema/", everyone(200)),
     "docs": Row("get", lambda d, e: "/api/v1/docs/", everyone(200)),
     "redoc": Row("get", lambda d, e: "/api/v1/redoc/", everyone(200)),

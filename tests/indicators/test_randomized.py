@@ -4,8 +4,9 @@ recount from the raw events, and the drill-down from the case rows.
 Each run submits cases with random dates, organizations, types and flags, then performs
 random transitions (any the state allows, by any persona the access policy permits, with
 dates moved at random, so some are refused and change nothing), rates closed cases, and
-runs summary passes of random sizes in between, as the worker would. The seeds are fixed:
-a failure replays exactly.
+runs summary passes of random sizes in between, as the worker would. The long run is
+LONG_RUN (3,000) operations, and then a rebuild from scratch must give the same rows; the
+drill-down is checked on a shorter one. The seeds are fixed: a failure replays exactly.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from django_fsm import TransitionNotAllowed
 
 from disputes import access, services
 from disputes.errors import ActionNotPermitted, NotInScope
-from disputes.models import TERMINAL, Dispute, DisputeType, Hearing, Status
+from disputes.lifecycle import TRANSITIONS
+from disputes.models import TERMINAL, Dispute, DisputeType, Hearing
 from indicators import drilldown
 from indicators.figures import Filters, Period, add_months
 from indicators.maintenance import catch_up, recompute, update_all
@@ -36,12 +38,15 @@ from tests.world import World, sample_input
 
 pytestmark = pytest.mark.django_db
 
-OPERATIONS = 400
+# The long run: thousands of operations (issue 7), through the services, not HTTP.
+LONG_RUN = 3000
+OPERATIONS = 400  # the drill-down's run
 V = TypeVar("V", int, Decimal)
 # Closing moves are available almost everywhere; weighted down, histories go further.
 WEIGHTS = {"withdraw": 1, "terminate": 1, "refuse": 1, "schedule_mediation_session": 1,
            "postpone_hearing": 1, "issue_partial_award": 1, "issue_mediation_statement": 2,
            "record_defence": 2}
+PARTIES = {"worker", "employer"}
 ACTING = ["worker", "clerk", "mediator", "head", "mediator2", "union_mediator",
           "filing_officer", "arbitrator", "chair"]
 
@@ -89,19 +94,31 @@ def dated(name: str, case: Dispute, data: dict[str, Any], rng: random.Random) ->
     return moved
 
 
+def may_act(world: World, persona: str, case: Dispute, name: str) -> bool:
+    """`access.can_perform`, without its party look-up for the staff personas: in this
+    world only `worker` (and `employer`, who does not act here) is a party to the cases."""
+    user = world.users[persona]
+    if persona in PARTIES:
+        return access.can_perform(user, case, name)
+    return bool(access.acting_roles(user, case, TRANSITIONS[name]))
+
+
 def transition(world: World, case: Dispute, rng: random.Random) -> Dispute:
     possible = [t.name for t in case.get_available_status_transitions()]  # type: ignore[attr-defined]
     if not possible:
         return case
     name = rng.choices(possible, weights=[WEIGHTS.get(p, 6) for p in possible])[0]
-    actors = [p for p in ACTING if access.can_perform(world.users[p], case, name)]
-    if not actors:
-        return case
-    data = dated(name, case, sample_input(name, world, case), rng)
     if name == "assign_mediator":
         return case  # sample_input only knows the world's usual mediators
+    # The first permitted persona in a random order: a uniform choice among the permitted
+    # ones, asking the access policy about ~2 personas instead of all 9 (the test's cost).
+    actor = next((p for p in rng.sample(ACTING, len(ACTING)) if may_act(world, p, case, name)),
+                 None)
+    if actor is None:
+        return case
+    data = dated(name, case, sample_input(name, world, case), rng)
     try:
-        return services.dispute_transition(dispute=case, actor=world.users[rng.choice(actors)],
+        return services.dispute_transition(dispute=case, actor=world.users[actor],
                                            name=name, data=data)
     except (ValidationError, TransitionNotAllowed, ActionNotPermitted, NotInScope):
         case.refresh_from_db()
@@ -114,10 +131,11 @@ def rate(world: World, case: Dispute, ratings: FixtureRatings, rng: random.Rando
     ratings.add(case.pk, rng.randint(1, 5), timezone.now() + offset)
 
 
-def run_history(world: World, ratings: FixtureRatings, seed: int) -> None:
+def run_history(world: World, ratings: FixtureRatings, seed: int,
+                operations: int = OPERATIONS) -> None:
     rng = random.Random(seed)
     cases: dict[int, Dispute] = {}
-    for _ in range(OPERATIONS):
+    for _ in range(operations):
         roll = rng.random()
         open_cases = [c for c in cases.values() if c.status not in TERMINAL]
         if roll < 0.12 or not open_cases:
@@ -147,18 +165,21 @@ def coarser(cells: Mapping[tuple[Any, ...], V], kept: frozenset[str]) -> dict[tu
     return {cell: value for cell, value in out.items() if value}
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
 def test_every_maintained_figure_equals_a_recount_from_the_raw_events(
-        world: World, ratings: FixtureRatings, seed: int) -> None:
-    run_history(world, ratings, seed)
+        world: World, ratings: FixtureRatings) -> None:
+    run_history(world, ratings, 1, operations=LONG_RUN)
     update_all()
 
     counts, amounts = recount(ratings.rows)
-    assert sum(counts.values()) > 100, "the history should have produced something to count"
+    assert sum(counts.values()) > 1000, "the history should have produced something to count"
     for grain, kept in GRAINS.items():
         got_counts, got_amounts = summary_cells(grain)
         assert got_counts == coarser(counts, kept), grain
         assert got_amounts == coarser(amounts, kept), grain
+    # A rebuild from scratch (`recompute_indicators`) gives the same rows as the passes.
+    before = summary_cells("f")
+    recompute()
+    assert summary_cells("f") == before
 
 
 @pytest.mark.parametrize("seed", [4])
@@ -191,15 +212,3 @@ def test_the_drilldown_finds_exactly_what_each_number_counts(
                      and mo < month)
         assert len(pending) == accepted - closed, month
     assert add_months(months[-1], 1) > months[0]
-
-
-def test_a_rebuild_gives_the_same_rows_as_the_passes(world: World,
-                                                     ratings: FixtureRatings) -> None:
-    run_history(world, ratings, 5)
-    update_all()
-    before = summary_cells("f")
-
-    recompute()
-
-    assert summary_cells("f") == before
-    assert Dispute.objects.exclude(status=Status.SUBMITTED).exists()
