@@ -28,6 +28,9 @@ On a database built by `bench/build_db.py` (1,000,000 cases, 7.2 million events)
    and the run exits with status 1. (The award clock of "closed within the statutory
    period" has no GROUP BY form: it is not in the comparison.)
 
+Reports: bench/reports/indicators.md and indicators.json (the previous pair is kept as
+indicators.previous.md / .json and the new report shows the change).
+
 Nothing here is a test: timings never fail the suite. The ratio GROUP BY ÷ summaries is
 what a change to the summaries should move; absolute times depend on the machine and its
 load (printed before and after).
@@ -37,13 +40,19 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
+import platform
 import statistics
 import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+REPORTS = Path(__file__).resolve().parent / "reports"
+GOAL_P95_MS = 100.0
 
 GROUP_BY_SQL = """
 WITH e AS (
@@ -108,9 +117,54 @@ def p95(samples: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
+RESULTS: list[dict[str, Any]] = []
+
+
 def line(name: str, samples: list[float], extra: str = "") -> None:
     print(f"  {name:<34} p50 {statistics.median(samples) * 1000:8.1f} ms   "
           f"p95 {p95(samples) * 1000:8.1f} ms   max {max(samples) * 1000:8.1f} ms  {extra}")
+    RESULTS.append({"name": name, "p50_ms": round(statistics.median(samples) * 1000, 1),
+                    "p95_ms": round(p95(samples) * 1000, 1),
+                    "max_ms": round(max(samples) * 1000, 1), "note": extra})
+
+
+def markdown(report: dict[str, Any], previous: dict[str, Any] | None) -> str:
+    before = {r["name"]: r for r in (previous or {}).get("results", [])}
+    lines = [
+        "# bench.indicators: the supervision dashboard on the summaries",
+        "",
+        f"Run {report['run_at']} · {report['cases']:,} cases, {report['events']:,} events · "
+        f"{report['method']}",
+        f"Machine: {report['machine']['cpus']} CPUs, Python {report['machine']['python']}, "
+        f"load average {report['machine']['load_before']} before, "
+        f"{report['machine']['load_after']} after.",
+        f"Summaries: {report['summaries']}.",
+        "",
+        f"Goal: the dashboard page p95 < {GOAL_P95_MS:.0f} ms.",
+        "",
+        "| measure | p50 ms | p95 ms | max ms | previous p95 ms | note |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for r in report["results"]:
+        old = before.get(r["name"], {}).get("p95_ms", "–")
+        lines.append(f"| {r['name']} | {r['p50_ms']} | {r['p95_ms']} | {r['max_ms']} | {old} "
+                     f"| {r['note']} |")
+    lines += ["", f"Same numbers as the GROUP BY: {report['same_numbers']}."]
+    return "\n".join(lines)
+
+
+def write_reports(report: dict[str, Any]) -> None:
+    md, js = REPORTS / "indicators.md", REPORTS / "indicators.json"
+    previous = None
+    if js.exists():
+        previous = json.loads(js.read_text())
+        js.replace(REPORTS / "indicators.previous.json")
+    if md.exists():
+        md.replace(REPORTS / "indicators.previous.md")
+    REPORTS.mkdir(exist_ok=True)
+    js.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    md.write_text(markdown(report, previous) + "\n")
+    print(f"reports: {md.relative_to(REPORTS.parent.parent)}, {js.name}")
 
 
 def trend_from_summaries(district: int, period: Any) -> Series:
@@ -178,6 +232,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="rebuild the summaries from scratch first (timed)")
     parser.add_argument("--today", type=dt.date.fromisoformat, default=None,
                         help="the dashboard's today (default: the real one)")
+    parser.add_argument("--no-report", action="store_true",
+                        help="print only; leave bench/reports/ alone")
     args = parser.parse_args(argv)
     setup_django()
 
@@ -201,14 +257,15 @@ def main(argv: list[str] | None = None) -> int:
     (case_count,) = cases.fetchone() or (0,)
     cases.execute("SELECT count(*) FROM disputes_disputeevent")
     (event_count,) = cases.fetchone() or (0,)
-    print(f"{case_count:,} cases, {event_count:,} events; load average before: "
-          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"{case_count:,} cases, {event_count:,} events; load average before: {load_before}")
 
     started = time.perf_counter()
     done = recompute() if args.recompute else update_all()
-    print(f"  {'rebuild (recompute_indicators)' if args.recompute else 'catch up (update_all)':<34} "
-          f"{time.perf_counter() - started:8.1f} s    {done.events:,} events, "
-          f"{IndicatorCount.objects.count():,} summary rows")
+    upkeep = (f"{'rebuild (recompute_indicators)' if args.recompute else 'catch up (update_all)'} "
+              f"{time.perf_counter() - started:.1f} s, {done.events:,} events, "
+              f"{IndicatorCount.objects.count():,} summary rows")
+    print(f"  {upkeep}")
 
     scope = Filters(districts=frozenset({district}))
     year = Period(today.replace(month=1, day=1), today.replace(day=1))
@@ -227,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"timings ({args.repeat} runs after {args.warmup} warm-up runs, one at a time):")
     line("dashboard (all its queries)", dashboard, "goal: p95 < 100 ms")
     if page:
-        line("dashboard page (HTML)", page)
+        line("dashboard page (HTML)", page, f"goal: p95 < {GOAL_P95_MS:.0f} ms")
     line("figures for the year", just_figures)
     line("idle catch-up before a read", idle)
     line("12-month trend from summaries", summaries)
@@ -241,7 +298,20 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  same numbers as the GROUP BY: {months * 5 - len(differences)}/{months * 5}")
     for month, key, mine, theirs in differences[:20]:
         print(f"    {month:%Y-%m} {key}: summaries {mine}, GROUP BY {theirs}")
-    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    load_after = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"load average after: {load_after}")
+    if not args.no_report:
+        write_reports({
+            "run_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "cases": case_count, "events": event_count,
+            "method": f"in-process, one at a time, {args.warmup} warm-up runs then "
+                      f"{args.repeat} timed runs each; DEBUG off",
+            "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                        "load_before": load_before, "load_after": load_after},
+            "summaries": upkeep, "goal_p95_ms": GOAL_P95_MS,
+            "same_numbers": f"{months * 5 - len(differences)}/{months * 5}",
+            "results": RESULTS,
+        })
     return 1 if differences else 0
 
 
