@@ -37,6 +37,16 @@ def test_it_seeds_a_living_district_once(settings: Any) -> None:
         assert authenticate(username=username, password=settings.DEMO_PASSWORD), username
     assert get_user_model().objects.get(username="admin").is_superuser
 
+    # A share of the closed cases is rated by its applicant, mostly satisfied; the worker
+    # persona's own cases are left for the persona to rate.
+    from satisfaction.models import SatisfactionRating
+
+    ratings = SatisfactionRating.objects.all()
+    assert ratings.exists()
+    assert all(r.dispute.status in {Status.CLOSED, Status.NOT_ACCEPTED} for r in ratings)
+    assert not ratings.filter(party__user__isnull=False).exists()
+    assert ratings.filter(score__gte=4).count() > ratings.count() // 2
+
     # The worker and employer personas follow cases of their own.
     worker_cases = Party.objects.filter(user__username="worker", side=Party.Side.APPLICANT)
     assert worker_cases.values("dispute").distinct().count() >= 3

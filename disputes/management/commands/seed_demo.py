@@ -24,6 +24,8 @@ from django.utils import timezone
 from disputes import demo
 from disputes.models import Dispute, MediationAttempt, Status
 from mediation.models import DeclaredRelation, District, Membership, Organization, Role, Street
+from satisfaction.demo import rate_closed_cases
+from satisfaction.models import SatisfactionRating
 
 DISTRICT_CODE = "420112"
 DEFAULT_SEED = 20260101
@@ -82,6 +84,7 @@ class Command(BaseCommand):
             world = build_world(random.Random(options["seed"]))
             disputes = demo.build_cases(world, count=options["cases"], seed=options["seed"],
                                         today=today)
+            rate_closed_cases(disputes, random.Random(options["seed"] + 1))
         self.report(world, disputes, time.monotonic() - started)
 
     def report(self, world: demo.DemoWorld, disputes: list[Dispute], seconds: float) -> None:
@@ -101,6 +104,10 @@ class Command(BaseCommand):
         if concluded:
             out.write(f"调解成功率 · mediation success: {agreed}/{concluded}"
                       f" = {Decimal(agreed * 100) / concluded:.1f}%")
+        ratings = SatisfactionRating.objects.filter(dispute__district=world.district)
+        if ratings.exists():
+            satisfied = ratings.filter(score__gte=3).count()
+            out.write(f"满意度评价 · ratings: {ratings.count()}, 3-5 分 {satisfied}")
         out.write(f"演示账号（密码 settings.DEMO_PASSWORD）· demo accounts (password"
                   f" settings.DEMO_PASSWORD): {', '.join(PERSONAS)};")
         out.write("  其他街道调解中心 · other centers: center03_clerk/_mediator/_head …"
