@@ -199,77 +199,56 @@ class OurEngine:
 
 @functools.cache
 def peer_models() -> dict[str, Any]:
-    """The peers' tables, as Django models of a label no app installs (made on first use)."""
+    """The peers' tables, as Django models of a label no app installs (made on first use):
+    for each peer a case row and an event row of the same shape."""
     from django.db import models
 
-    class ViewflowCase(models.Model):
+    class PeerCase(models.Model):
         status = models.CharField(max_length=32)
         version = models.PositiveIntegerField(default=0)
         created_at = models.DateTimeField(auto_now_add=True)
         updated_at = models.DateTimeField(auto_now=True)
 
         class Meta:
-            app_label = "bench_peers"
-            db_table = "bench_peers_viewflow_case"
+            abstract = True
 
         def __str__(self) -> str:
             return f"{self.pk} {self.status}"
 
-    class ViewflowEvent(models.Model):
-        case = models.ForeignKey(ViewflowCase, on_delete=models.CASCADE)
-        seq = models.PositiveIntegerField()
-        kind = models.CharField(max_length=48)
-        actor = models.CharField(max_length=32)
-        from_state = models.CharField(max_length=32)
-        to_state = models.CharField(max_length=32)
-        payload = models.JSONField(default=dict)
-        recorded_at = models.DateTimeField(auto_now_add=True)
+    def event_model(peer: str, case_model: type[models.Model]) -> type[models.Model]:
+        fields: dict[str, Any] = {
+            "__module__": __name__,
+            "case": models.ForeignKey(case_model, on_delete=models.CASCADE),
+            "seq": models.PositiveIntegerField(),
+            "kind": models.CharField(max_length=48),
+            "actor": models.CharField(max_length=32),
+            "from_state": models.CharField(max_length=32),
+            "to_state": models.CharField(max_length=32),
+            "payload": models.JSONField(default=dict),
+            "recorded_at": models.DateTimeField(auto_now_add=True),
+            "__str__": lambda self: f"#{self.seq} {self.kind}",
+            "Meta": type("Meta", (), {
+                "app_label": "bench_peers", "db_table": f"bench_peers_{peer}_event",
+                "constraints": [models.UniqueConstraint(
+                    fields=["case", "seq"], name=f"bench_peers_{peer}_event_seq")]}),
+        }
+        return type(f"{peer.capitalize()}Event", (models.Model,), fields)
 
+    class ViewflowCase(PeerCase):
         class Meta:
             app_label = "bench_peers"
-            db_table = "bench_peers_viewflow_event"
-            constraints = [models.UniqueConstraint(fields=["case", "seq"],
-                                                   name="bench_peers_viewflow_event_seq")]
+            db_table = "bench_peers_viewflow_case"
 
-        def __str__(self) -> str:
-            return f"#{self.seq} {self.kind}"
-
-    class SpiffCase(models.Model):
-        status = models.CharField(max_length=32)
-        version = models.PositiveIntegerField(default=0)
+    class SpiffCase(PeerCase):
         # The serializer's JSON text as it is (jsonb would parse it once more on every save).
         workflow = models.TextField()
-        created_at = models.DateTimeField(auto_now_add=True)
-        updated_at = models.DateTimeField(auto_now=True)
 
         class Meta:
             app_label = "bench_peers"
             db_table = "bench_peers_spiff_case"
 
-        def __str__(self) -> str:
-            return f"{self.pk} {self.status}"
-
-    class SpiffEvent(models.Model):
-        case = models.ForeignKey(SpiffCase, on_delete=models.CASCADE)
-        seq = models.PositiveIntegerField()
-        kind = models.CharField(max_length=48)
-        actor = models.CharField(max_length=32)
-        from_state = models.CharField(max_length=32)
-        to_state = models.CharField(max_length=32)
-        payload = models.JSONField(default=dict)
-        recorded_at = models.DateTimeField(auto_now_add=True)
-
-        class Meta:
-            app_label = "bench_peers"
-            db_table = "bench_peers_spiff_event"
-            constraints = [models.UniqueConstraint(fields=["case", "seq"],
-                                                   name="bench_peers_spiff_event_seq")]
-
-        def __str__(self) -> str:
-            return f"#{self.seq} {self.kind}"
-
-    return {"ViewflowCase": ViewflowCase, "ViewflowEvent": ViewflowEvent,
-            "SpiffCase": SpiffCase, "SpiffEvent": SpiffEvent}
+    return {"ViewflowCase": ViewflowCase, "ViewflowEvent": event_model("viewflow", ViewflowCase),
+            "SpiffCase": SpiffCase, "SpiffEvent": event_model("spiff", SpiffCase)}
 
 
 def create_tables(*model_names: str) -> None:
