@@ -350,30 +350,30 @@ def viewflow_flow_class() -> type:
     return CaseFlow
 
 
-class ViewflowPeer:
-    name = "viewflow"
-    title = "django-viewflow · viewflow.fsm"
-    per_transition = (
-        "in one transaction: case row locked (SELECT … FOR UPDATE), the viewflow.fsm transition "
-        "(source state checked, status set through the flow's setter), case row updated "
-        "(status, version, updated_at), one event row inserted (kind, actor, from/to state, "
-        "the transition's input as JSON)"
-    )
+class _TablePeer:
+    """What both peers do the same way: a case row and one event row per step, the path run
+    case by case, each step in one transaction with the case row locked, and every case
+    checked at the end. A peer says how a case starts (`new_case`) and how its engine takes
+    one transition (`advance`, which sets the status and names any other field it changed)."""
 
-    def version(self) -> str:
-        return f"django-viewflow {_version('django-viewflow')}"
+    name: str
+    case_model: Any
+    event_model: Any
 
-    def prepare(self) -> None:
-        create_tables("ViewflowCase", "ViewflowEvent")
-        self.flow = viewflow_flow_class()
-        self.case_model = peer_models()["ViewflowCase"]
-        self.event_model = peer_models()["ViewflowEvent"]
+    def new_case(self) -> dict[str, Any]:
+        return {}
+
+    def advance(self, case: Any, name: str) -> list[str]:
+        raise NotImplementedError
+
+    def check_case(self, case: Any) -> list[str]:
+        return []
 
     def run_case(self, index: int) -> int:
         from django.db import transaction
 
         with transaction.atomic():
-            case = self.case_model.objects.create(status=SUBMITTED)
+            case = self.case_model.objects.create(status=SUBMITTED, **self.new_case())
             self.event_model.objects.create(case=case, seq=1, kind=SUBMITTED, actor="clerk",
                                             from_state="", to_state=SUBMITTED,
                                             payload=PEER_INPUT[SUBMITTED])
@@ -392,9 +392,9 @@ class ViewflowPeer:
         with transaction.atomic():
             case = self.case_model.objects.select_for_update().get(pk=case_id)
             from_state = case.status
-            getattr(self.flow(case), name)()  # TransitionNotAllowed from a wrong state
+            changed = self.advance(case, name)
             case.version += 1
-            case.save(update_fields=["status", "version", "updated_at"])
+            case.save(update_fields=["status", "version", *changed, "updated_at"])
             self.event_model.objects.create(case=case, seq=case.version + 1, kind=name,
                                             actor=_actor(name), from_state=from_state,
                                             to_state=case.status, payload=PEER_INPUT[name])
@@ -404,13 +404,38 @@ class ViewflowPeer:
         cases = list(self.case_model.objects.filter(pk__in=case_ids).order_by("pk"))
         for case in cases:
             events = list(self.event_model.objects.filter(case=case).order_by("seq"))
-            problems.extend(_check_peer_events("viewflow", case, events))
+            problems.extend(_check_peer_events(self.name, case, events))
+            problems.extend(self.check_case(case))
         if len(cases) != len(set(case_ids)):
-            problems.append(f"viewflow: {len(cases)} of {len(set(case_ids))} cases found")
+            problems.append(f"{self.name}: {len(cases)} of {len(set(case_ids))} cases found")
         return problems
 
 
-class SpiffPeer:
+class ViewflowPeer(_TablePeer):
+    name = "viewflow"
+    title = "django-viewflow · viewflow.fsm"
+    per_transition = (
+        "in one transaction: case row locked (SELECT … FOR UPDATE), the viewflow.fsm transition "
+        "(source state checked, status set through the flow's setter), case row updated "
+        "(status, version, updated_at), one event row inserted (kind, actor, from/to state, "
+        "the transition's input as JSON)"
+    )
+
+    def version(self) -> str:
+        return f"django-viewflow {_version('django-viewflow')}"
+
+    def prepare(self) -> None:
+        create_tables("ViewflowCase", "ViewflowEvent")
+        self.flow = viewflow_flow_class()
+        self.case_model = peer_models()["ViewflowCase"]
+        self.event_model = peer_models()["ViewflowEvent"]
+
+    def advance(self, case: Any, name: str) -> list[str]:
+        getattr(self.flow(case), name)()  # TransitionNotAllowed from a wrong state
+        return []
+
+
+class SpiffPeer(_TablePeer):
     name = "spiff"
     title = "SpiffWorkflow · BPMN (BpmnWorkflow)"
     per_transition = (
@@ -436,63 +461,34 @@ class SpiffPeer:
         self.case_model = peer_models()["SpiffCase"]
         self.event_model = peer_models()["SpiffEvent"]
 
-    def run_case(self, index: int) -> int:
-        from django.db import transaction
+    def new_case(self) -> dict[str, Any]:
         from SpiffWorkflow.bpmn import BpmnWorkflow
 
-        with transaction.atomic():
-            workflow = BpmnWorkflow(self.spec)
-            workflow.do_engine_steps()
-            case = self.case_model.objects.create(
-                status=SUBMITTED, workflow=self.serializer.serialize_json(workflow))
-            self.event_model.objects.create(case=case, seq=1, kind=SUBMITTED, actor="clerk",
-                                            from_state="", to_state=SUBMITTED,
-                                            payload=PEER_INPUT[SUBMITTED])
-        self.mark(SUBMITTED)
-        for name in TRANSITIONS:
-            self.step(case.pk, name)
-            self.mark(name)
-        return int(case.pk)
+        workflow = BpmnWorkflow(self.spec)
+        workflow.do_engine_steps()
+        return {"workflow": self.serializer.serialize_json(workflow)}
 
-    def mark(self, step: str) -> None:
-        """Called after each step; `count_queries` replaces it to count per step."""
-
-    def step(self, case_id: int, name: str) -> None:
-        from django.db import transaction
+    def advance(self, case: Any, name: str) -> list[str]:
         from SpiffWorkflow.util.task import TaskState
 
-        with transaction.atomic():
-            case = self.case_model.objects.select_for_update().get(pk=case_id)
-            workflow = self.serializer.deserialize_json(case.workflow)
-            task = workflow.get_next_task(state=TaskState.READY, manual=True)
-            if task is None or task.task_spec.bpmn_id != name:
-                found = task.task_spec.bpmn_id if task is not None else None
-                raise RuntimeError(f"「{name}」不能在此时执行 · not the ready task ({found})")
-            task.data.update(PEER_INPUT[name])
-            task.run()
-            workflow.do_engine_steps()
-            from_state = case.status
-            case.status = TARGET[name]
-            if workflow.is_completed() != (case.status == CLOSED):
-                raise RuntimeError(f"workflow completed={workflow.is_completed()} in {case.status}")
-            case.workflow = self.serializer.serialize_json(workflow)
-            case.version += 1
-            case.save(update_fields=["status", "version", "workflow", "updated_at"])
-            self.event_model.objects.create(case=case, seq=case.version + 1, kind=name,
-                                            actor=_actor(name), from_state=from_state,
-                                            to_state=case.status, payload=PEER_INPUT[name])
+        workflow = self.serializer.deserialize_json(case.workflow)
+        task = workflow.get_next_task(state=TaskState.READY, manual=True)
+        if task is None or task.task_spec.bpmn_id != name:
+            found = task.task_spec.bpmn_id if task is not None else None
+            raise RuntimeError(f"「{name}」不能在此时执行 · not the ready task ({found})")
+        task.data.update(PEER_INPUT[name])
+        task.run()
+        workflow.do_engine_steps()
+        case.status = TARGET[name]
+        if workflow.is_completed() != (case.status == CLOSED):
+            raise RuntimeError(f"workflow completed={workflow.is_completed()} in {case.status}")
+        case.workflow = self.serializer.serialize_json(workflow)
+        return ["workflow"]
 
-    def verify(self, case_ids: Sequence[int]) -> list[str]:
-        problems: list[str] = []
-        cases = list(self.case_model.objects.filter(pk__in=case_ids).order_by("pk"))
-        for case in cases:
-            events = list(self.event_model.objects.filter(case=case).order_by("seq"))
-            problems.extend(_check_peer_events("spiff", case, events))
-            if not self.serializer.deserialize_json(case.workflow).is_completed():
-                problems.append(f"spiff {case.pk}: workflow not completed")
-        if len(cases) != len(set(case_ids)):
-            problems.append(f"spiff: {len(cases)} of {len(set(case_ids))} cases found")
-        return problems
+    def check_case(self, case: Any) -> list[str]:
+        if not self.serializer.deserialize_json(case.workflow).is_completed():
+            return [f"spiff {case.pk}: workflow not completed"]
+        return []
 
 
 def missing_peers() -> list[str]:
