@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import platform
 import statistics
@@ -50,6 +49,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from bench import common
 
 REPORTS = Path(__file__).resolve().parent / "reports"
 GOAL_P95_MS = 100.0
@@ -154,16 +155,7 @@ def markdown(report: dict[str, Any], previous: dict[str, Any] | None) -> str:
 
 
 def write_reports(report: dict[str, Any]) -> None:
-    md, js = REPORTS / "indicators.md", REPORTS / "indicators.json"
-    previous = None
-    if js.exists():
-        previous = json.loads(js.read_text())
-        js.replace(REPORTS / "indicators.previous.json")
-    if md.exists():
-        md.replace(REPORTS / "indicators.previous.md")
-    REPORTS.mkdir(exist_ok=True)
-    js.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    md.write_text(markdown(report, previous) + "\n")
+    md, js = common.write_reports(report, REPORTS, "indicators", markdown)
     print(f"reports: {md.relative_to(REPORTS.parent.parent)}, {js.name}")
 
 

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import math
 import os
 import statistics
@@ -44,6 +43,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from bench import common
 
 BARE_URL = "/bench/bare/"
 GOAL_MS = 300.0
@@ -264,20 +265,8 @@ def table(data: dict[str, Any], previous: dict[str, Any] | None = None) -> str:
     return "\n".join(lines)
 
 
-def write_reports(data: dict[str, Any], directory: Path) -> tuple[Path, Path, str]:
-    """pages.md / pages.json; the pair they replace is kept as pages.previous.*."""
-    directory.mkdir(parents=True, exist_ok=True)
-    md, js = directory / "pages.md", directory / "pages.json"
-    previous = None
-    if js.exists():
-        previous = json.loads(js.read_text())
-        js.replace(directory / "pages.previous.json")
-        if md.exists():
-            md.replace(directory / "pages.previous.md")
-    text = "# Staff pages benchmark (python -m bench.pages)\n\n" + table(data, previous)
-    js.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-    md.write_text(text + "\n")
-    return md, js, text
+def render(data: dict[str, Any], previous: dict[str, Any] | None) -> str:
+    return "# Staff pages benchmark (python -m bench.pages)\n\n" + table(data, previous)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -303,8 +292,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.no_reports:
         print(table(data))
         return
-    md, js, text = write_reports(data, args.reports)
-    print(text)
+    md, js = common.write_reports(data, args.reports, "pages", render)
+    print(md.read_text())
     print(f"\nwrote {md} and {js}", file=sys.stderr)
 
 
