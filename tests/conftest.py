@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from rest_framework.test import APIClient
 
 if TYPE_CHECKING:
     from tests.world import World
@@ -23,6 +26,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The Redis of the suite; a test that needs it fails under REQUIRE_REDIS=1 without it."""
+    url = os.environ.get("REDIS_URL", "")
+    if url:
+        return url
+    if os.environ.get("REQUIRE_REDIS") == "1":
+        pytest.fail("REQUIRE_REDIS=1 but REDIS_URL is not set: this test must run on Redis.")
+    pytest.skip("needs Redis (set REDIS_URL); CI requires it")
 
 
 @pytest.fixture
@@ -45,3 +59,18 @@ def fresh_law_tables() -> None:
 def fast_password_hashing(settings: Any) -> None:
     """PBKDF2's cost is for production; tests create many accounts."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def client_as(world: World) -> Callable[[str | None], APIClient]:
+    """An API client signed in as one of the world's personas (tests/frontend has its own,
+    for pages)."""
+
+    def make(persona: str | None) -> APIClient:
+        client = APIClient()
+        if persona is not None:
+            # A fresh user object, as in a real request: no memberships cached on it.
+            client.force_authenticate(get_user_model().objects.get(pk=world.users[persona].pk))
+        return client
+
+    return make

@@ -1,25 +1,14 @@
-"""Fixtures of the deployment tests: the Redis requirement (fails under REQUIRE_REDIS=1)
-and a fresh readiness state per test."""
+"""Fixtures of the deployment tests: a fresh readiness state per test (the Redis
+requirement, `redis_url`, is suite-wide in tests/conftest.py)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
 from channels.layers import channel_layers
 
 from backend.health import migration_state
-
-
-@pytest.fixture
-def redis_url() -> str:
-    url = os.environ.get("REDIS_URL", "")
-    if url:
-        return url
-    if os.environ.get("REQUIRE_REDIS") == "1":
-        pytest.fail("REQUIRE_REDIS=1 but REDIS_URL is not set: this test must run on Redis.")
-    pytest.skip("needs Redis (set REDIS_URL); CI requires it")
 
 
 @pytest.fixture(autouse=True)

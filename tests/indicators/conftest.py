@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
-from rest_framework.test import APIClient
 
 from indicators import ratings as rating_sources
 from indicators.fold import RatingRow
 from indicators.models import IndicatorCount
-from tests.world import World
 
 
 @dataclass
@@ -67,16 +64,3 @@ def summary_cells(grain: str = "f") -> tuple[Counter[tuple[Any, ...]], dict[tupl
         if row.amount:
             amounts[cell] += Decimal(row.amount)
     return counts, {cell: a for cell, a in amounts.items() if a}
-
-
-@pytest.fixture
-def client_as(world: World) -> Callable[[str | None], APIClient]:
-    """A client signed in as one of the world's personas (a fresh user object each time)."""
-
-    def make(persona: str | None) -> APIClient:
-        client = APIClient()
-        if persona is not None:
-            client.force_authenticate(get_user_model().objects.get(pk=world.users[persona].pk))
-        return client
-
-    return make

@@ -57,16 +57,6 @@ def communicator(path: str, headers: Headers) -> WebsocketCommunicator:
     return WebsocketCommunicator(application, path, headers=headers)
 
 
-@pytest.fixture
-def redis_url() -> str:
-    url = os.environ.get("REDIS_URL", "")
-    if url:
-        return url
-    if os.environ.get("REQUIRE_REDIS") == "1":
-        pytest.fail("REQUIRE_REDIS=1 but REDIS_URL is not set: this test must run on Redis.")
-    pytest.skip("needs Redis (set REDIS_URL); CI requires it")
-
-
 class PrivateRedis:
     """A redis-server of the test's own, on a free port, without persistence: it can be
     stopped and started again without touching the shared one."""
