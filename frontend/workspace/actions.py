@@ -117,15 +117,10 @@ class AwardLine:
     row: forms.Form
 
 
-@dataclass(frozen=True)
-class Pending:
-    """An action shown as its button only: the form is fetched when it is opened (htmx), or
-    on its own page without JavaScript. Building every form up front costs the case page
-    most of its time (choices, recusal checks, award rows)."""
+class _Action:
+    """An action of the case page, named after its transition."""
 
     spec: TransitionSpec
-    lazy: bool = True
-    posted: bool = False
 
     @property
     def name(self) -> str:
@@ -136,8 +131,19 @@ class Pending:
         return self.spec.label
 
 
+@dataclass(frozen=True)
+class Pending(_Action):
+    """An action shown as its button only: the form is fetched when it is opened (htmx), or
+    on its own page without JavaScript. Building every form up front costs the case page
+    most of its time (choices, recusal checks, award rows)."""
+
+    spec: TransitionSpec
+    lazy: bool = True
+    posted: bool = False
+
+
 @dataclass
-class ActionForm:
+class ActionForm(_Action):
     spec: TransitionSpec
     form: inputs.TransitionForm
     version: int
@@ -149,14 +155,6 @@ class ActionForm:
     posted: bool = False
     available: bool = True  # False: kept only so the input is not lost
     lazy: bool = False
-
-    @property
-    def name(self) -> str:
-        return self.spec.name
-
-    @property
-    def label(self) -> str:
-        return self.spec.label
 
     @property
     def forms_tribunal(self) -> bool:
