@@ -61,6 +61,15 @@ def database_from_url(url: str) -> dict[str, object]:
         options: dict[str, object] = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
         # The queries here are short OLTP reads: JIT compilation only adds latency to them.
         options.setdefault("options", "-c jit=off")
+        # Server-side binding lets psycopg prepare a statement once a connection has run it
+        # DB_PREPARE_THRESHOLD times; PostgreSQL then no longer plans it on every run, and
+        # planning costs these short queries more than running them (bench/README.md).
+        # Behind a transaction-mode pooler that cannot keep prepared statements, set
+        # DB_PREPARE_THRESHOLD=off (client-side binding, nothing prepared).
+        threshold = env_str("DB_PREPARE_THRESHOLD", "5").strip().lower()
+        if threshold not in {"off", "none", ""}:
+            options["server_side_binding"] = True
+            options["prepare_threshold"] = int(threshold)
         # Django's own psycopg 3 pool; CONN_MAX_AGE must stay 0 with it.
         options["pool"] = {
             "min_size": env_int("DB_POOL_MIN", 1),
