@@ -3,15 +3,22 @@ status page can hold a websocket on that one case without an account."""
 
 from __future__ import annotations
 
+from typing import Any, Protocol
+
 from django.conf import settings
 from django.core import signing
-
-from disputes.models import Dispute
 
 STATUS_TOKEN_SALT = "disputes.public-status"  # noqa: S105 (a signing namespace, not a secret)
 
 
-def status_token(dispute: Dispute) -> str:
+class _Case(Protocol):
+    """A case read any way (a Dispute, or the public look-up's plain values)."""
+
+    @property
+    def pk(self) -> Any: ...
+
+
+def status_token(dispute: _Case) -> str:
     return signing.dumps({"d": dispute.pk}, salt=STATUS_TOKEN_SALT)
 
 

@@ -6,7 +6,6 @@ number and per client address; past the limit both answer 429 until the lockout 
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
@@ -18,11 +17,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import guards
-from api.lookup import client_address, lookup_by_code
+from api.lookup import FoundCase, client_address, lookup_by_code
 from api.serializers import ClockSerializer, StrictSerializer, clock_data, english
 from disputes import selectors
 from disputes.identifiers import mask_name
-from disputes.models import ArbitrationRecord, Dispute, Party
+from disputes.models import Party, Status
 from disputes.plain import event_label, plain_state
 from disputes.tokens import status_token
 
@@ -73,60 +72,45 @@ class PublicStatusView(APIView):
         lookup.is_valid(raise_exception=True)
         outcome = lookup_by_code(lookup.validated_data["tracking_number"],
                                  lookup.validated_data["access_code"],
-                                 client_address(request), queryset=status_cases())
-        if outcome.dispute is not None:
-            return Response(public_status(outcome.dispute))
+                                 client_address(request), with_rows=True)
+        if outcome.case is not None:
+            return Response(public_status(outcome.case))
         if outcome.locked_until is not None:
             return throttled(outcome.locked_until)
         return Response({"code": "not_found", "detail": NO_MATCH},
                         status=status.HTTP_404_NOT_FOUND)
 
 
-def status_cases() -> QuerySet[Dispute]:
-    """The look-up's one read of the case, with its organization and its arbitration
-    record (for the clocks)."""
-    return Dispute.objects.select_related("organization", "arbitration").only(
-        "tracking_number", "access_code_hash", "status", "outcome", "received_on", "closed_on",
-        "organization__name", *(f"arbitration__{name}" for name in ARBITRATION_CLOCK_FIELDS))
+STATUS_LABELS = dict(Status.choices)
 
 
-# What the clocks read of an arbitration record (selectors.RecordClockFields).
-ARBITRATION_CLOCK_FIELDS = (
-    "dispute_id", "applied_on", "accepted_on", "application_served_on", "defence_received_on",
-    "tribunal_formed_on", "award_clock_started_on", "extension_days",
-)
-
-
-def public_status(dispute: Dispute) -> dict[str, object]:
-    """The answer for a case read by `status_cases()` (any other read works too, at the
-    cost of a query or two more): its parties and clock rows come in one query
-    (`selectors.page_rows`), its timeline in another."""
-    try:
-        record: ArbitrationRecord | None = dispute.arbitration
-    except ArbitrationRecord.DoesNotExist:
-        record = None
-    rows = selectors.page_rows([dispute.pk])[dispute.pk]
+def public_status(case: FoundCase) -> dict[str, object]:
+    """The answer for the case a look-up found (its own row, organization and arbitration
+    record read with the counters): its parties, clock rows and timeline came with it
+    (PostgreSQL) or come in one more query (`selectors.page_rows`)."""
+    rows = case.rows if case.rows is not None else selectors.page_rows(
+        [case.pk], events=True)[case.pk]
     # Parties come in (side, pk) order: the first applicant's name is the first one's.
     applicant = next((name for side, _kind, name in rows.parties if side == Party.Side.APPLICANT),
                      "")
-    words = plain_state(dispute.status, dispute.outcome)
-    events = list(dispute.events.order_by("seq").values_list("seq", "kind", "occurred_on"))
+    words = plain_state(case.status, case.outcome)
+    events = rows.events
     in_english = english()
-    clocks = selectors.page_clocks(dispute, record, rows, today=timezone.localdate())
+    clocks = selectors.page_clocks(case, case.record, rows, today=timezone.localdate())
     return {
-        "tracking_number": dispute.tracking_number,
-        "status": dispute.status,
-        "status_label": dispute.get_status_display(),
+        "tracking_number": case.tracking_number,
+        "status": case.status,
+        "status_label": str(STATUS_LABELS.get(case.status, case.status)),
         "now": words.now,
         "next": words.next,
-        "received_on": dispute.received_on,
-        "organization": dispute.organization.name,
+        "received_on": case.received_on,
+        "organization": case.organization_name,
         "applicant": mask_name(applicant) if applicant else "",
         "clocks": [clock_data(reading, in_english) for reading in clocks],
         "timeline": [{"seq": seq, "label": event_label(kind), "occurred_on": occurred_on}
                      for seq, kind, occurred_on in events],
         "last_seq": events[-1][0] if events else 0,
-        "status_token": status_token(dispute),
+        "status_token": status_token(case),
     }
 
 

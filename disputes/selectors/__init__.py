@@ -24,6 +24,8 @@ from disputes.selectors.clocks import (
     overdue_figures,
     page_clocks,
     page_rows,
+    page_rows_of,
+    page_rows_subquery,
     record_of,
     with_clock_data,
 )
@@ -62,6 +64,8 @@ __all__ = [
     "overdue_figures",
     "page_clocks",
     "page_rows",
+    "page_rows_of",
+    "page_rows_subquery",
     "record_of",
     "simplified_eligibility",
     "with_clock_data",

@@ -5,9 +5,10 @@ number of queries), the next deadline, and overdue figures."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
@@ -18,6 +19,7 @@ from disputes.models import (
     ArbitrationRecord,
     Award,
     Dispute,
+    DisputeEvent,
     MediationAttempt,
     Outcome,
     Party,
@@ -223,33 +225,38 @@ class PageRows:
     attempts: list[AttemptRow] = field(default_factory=list)
     suspensions: list[SuspensionRow] = field(default_factory=list)
     awards: list[AwardRow] = field(default_factory=list)
+    # Only with page_rows(..., events=True): the timeline as (seq, kind, occurred_on).
+    events: list[tuple[int, str, dt.date]] = field(default_factory=list)
 
 
-def _page_rows_sql(dispute_ids: Sequence[int]) -> str:
+def _page_rows_sql(match: str, *, events: bool = False) -> str:
     """The UNION ALL of `page_rows`, in SQL both PostgreSQL and SQLite run: written out
-    because building four ORM querysets and their union cost more CPU than the rows."""
+    because building four ORM querysets and their union cost more CPU than the rows.
+    `match` follows each branch's `dispute_id`."""
     q = connection.ops.quote_name
     party, attempt = Party._meta.db_table, MediationAttempt._meta.db_table
     record = ArbitrationRecord._meta.db_table
     pause, award = Suspension._meta.db_table, Award._meta.db_table
-    # The ids are written into the text as integers: 200 placeholders cost the driver
-    # more to parse than the query costs the database.
-    ids = ", ".join(str(int(pk)) for pk in dispute_ids)
     # Columns: tag, case id, row id, two texts, two dates (NULL where a part has none).
-    # Only quoted names from the models' meta and integers go into the text.
+    # Only quoted names from the models' meta, integers and placeholders go into the text.
     parts = [
         f"SELECT 'p', {q('dispute_id')}, {q('id')}, {q('side')}, {q('kind')}, {q('name')}, "  # noqa: S608
-        f"NULL, NULL FROM {q(party)} WHERE {q('dispute_id')} IN ({ids})",
+        f"NULL, NULL FROM {q(party)} WHERE {q('dispute_id')} {match}",
         f"SELECT 'm', {q('dispute_id')}, {q('id')}, {q('tier')}, NULL, NULL, "  # noqa: S608
         f"{q('received_on')}, {q('ended_on')} FROM {q(attempt)} "
-        f"WHERE {q('dispute_id')} IN ({ids})",
+        f"WHERE {q('dispute_id')} {match}",
         f"SELECT 's', r.{q('dispute_id')}, x.{q('id')}, NULL, NULL, NULL, x.{q('started_on')}, "  # noqa: S608
         f"x.{q('ended_on')} FROM {q(pause)} x JOIN {q(record)} r "
-        f"ON r.{q('id')} = x.{q('record_id')} WHERE r.{q('dispute_id')} IN ({ids})",
+        f"ON r.{q('id')} = x.{q('record_id')} WHERE r.{q('dispute_id')} {match}",
         f"SELECT 'w', r.{q('dispute_id')}, x.{q('id')}, x.{q('kind')}, NULL, NULL, "  # noqa: S608
         f"x.{q('issued_on')}, NULL FROM {q(award)} x JOIN {q(record)} r "
-        f"ON r.{q('id')} = x.{q('record_id')} WHERE r.{q('dispute_id')} IN ({ids})",
+        f"ON r.{q('id')} = x.{q('record_id')} WHERE r.{q('dispute_id')} {match}",
     ]
+    if events:
+        parts.append(
+            f"SELECT 'e', {q('dispute_id')}, {q('seq')}, {q('kind')}, NULL, NULL, "  # noqa: S608
+            f"{q('occurred_on')}, NULL FROM {q(DisputeEvent._meta.db_table)} "
+            f"WHERE {q('dispute_id')} {match}")
     return " UNION ALL ".join(parts)
 
 
@@ -260,20 +267,50 @@ def _date(value: dt.date | str | None) -> dt.date | None:
     return dt.date.fromisoformat(value[:10])
 
 
-def page_rows(dispute_ids: Sequence[int]) -> dict[int, PageRows]:
+def page_rows(dispute_ids: Sequence[int], *, events: bool = False) -> dict[int, PageRows]:
     """The parties, mediation attempts, suspensions and awards of many cases in ONE query
     (a UNION ALL of four plain selects; ordered here): a case list's page costs its case
-    rows and this, whatever its size. Every id gets an entry."""
+    rows and this, whatever its size. Every id gets an entry. With `events`, the same
+    query also brings each case's timeline (`PageRows.events`, in seq order)."""
     rows: dict[int, PageRows] = {pk: PageRows() for pk in dispute_ids}
     if not rows:
         return rows
-    ids = list(rows)
+    # The ids are written into the text as integers: 200 placeholders cost the driver
+    # more to parse than the query costs the database. (Not `= ANY(%s)` with one array:
+    # prepared, PostgreSQL soon plans it once for any array, and that plan reads the
+    # events table far slower than one planned for the ids at hand.)
+    ids = ", ".join(str(int(pk)) for pk in rows)
     with connection.cursor() as cursor:
-        cursor.execute(_page_rows_sql(ids))
-        fetched = cursor.fetchall()
+        cursor.execute(_page_rows_sql(f"IN ({ids})", events=events))
+        return _collect_page_rows(rows, cursor.fetchall())
+
+
+def page_rows_subquery(case_id: str, *, events: bool = False) -> str:
+    """PostgreSQL only: `page_rows(..., events=events)` of the case whose id is the SQL
+    expression `case_id` (a column of the outer query), as a scalar subquery giving one
+    JSON array of rows: a query that reads cases can bring their rows in the same
+    statement. `page_rows_of(pk, value)` reads the value."""
+    union = _page_rows_sql(f"= {case_id}", events=events)
+    return (f"(SELECT json_agg(json_build_array(t, o, k, a, b, c, d1, d2)) "  # noqa: S608
+            f"FROM ({union}) AS x(t, o, k, a, b, c, d1, d2))")
+
+
+def page_rows_of(pk: int, value: list[list[Any]] | str | None) -> PageRows:
+    """The PageRows of the case `pk` from `page_rows_subquery`'s value."""
+    fetched = json.loads(value) if isinstance(value, str) else (value or [])
+    return _collect_page_rows({pk: PageRows()}, fetched)[pk]
+
+
+def _collect_page_rows(rows: dict[int, PageRows], fetched: Iterable[Sequence[Any]]
+                      ) -> dict[int, PageRows]:
+    """Fill `rows` (one empty PageRows per case id) from the fetched rows of
+    `_page_rows_sql`, in each part's order."""
     parties, attempts, suspensions, awards = [], [], [], []
+    timeline: list[tuple[int, int, str, dt.date]] = []
     for tag, owner, pk, a, b, c, d1, d2 in fetched:
-        if tag == "p":
+        if tag == "e":
+            timeline.append((owner, pk, a, _date(d1)))  # type: ignore[arg-type]
+        elif tag == "p":
             parties.append((owner, a, pk, b, c))
         elif tag == "m":
             attempts.append((owner, pk, AttemptRow(a, _date(d1), _date(d2))))  # type: ignore[arg-type]
@@ -291,6 +328,8 @@ def page_rows(dispute_ids: Sequence[int]) -> dict[int, PageRows]:
         rows[owner].suspensions.append(pause)
     for owner, _issued, _pk, award in sorted(awards, key=lambda r: (r[0], r[1], r[2])):
         rows[owner].awards.append(award)
+    for owner, seq, kind, occurred_on in sorted(timeline, key=lambda r: (r[0], r[1])):
+        rows[owner].events.append((seq, kind, occurred_on))
     return rows
 
 

@@ -53,8 +53,8 @@ def status_lookup(request: HttpRequest) -> HttpResponse:
             outcome = lookup_by_code(form.cleaned_data["tracking_number"],
                                      form.cleaned_data["access_code"],
                                      client_address(request), source="web")
-            if outcome.dispute is not None:
-                request.session[PUBLIC_KEY] = {"dispute": outcome.dispute.pk, "at": time.time()}
+            if outcome.case is not None:
+                request.session[PUBLIC_KEY] = {"dispute": outcome.case.pk, "at": time.time()}
                 return redirect("frontend:status_view")
             if outcome.locked_until is not None:
                 seconds = guards.retry_after_seconds(outcome.locked_until)
