@@ -10,6 +10,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
+    PolymorphicProxySerializer,
     extend_schema,
     extend_schema_view,
     inline_serializer,
@@ -37,6 +38,42 @@ from disputes.services import dispute_transition
 from ._shared import ErrorSerializer, parse_version
 
 FILTER_PARAMS = frozenset(DisputeFilter.base_filters)
+
+
+class TransitionMinimalSerializer(serializers.Serializer):
+    """A transition's answer under `Prefer: return=minimal`."""
+
+    id = serializers.IntegerField()
+    tracking_number = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    version = serializers.IntegerField()
+    outcome = serializers.CharField(allow_blank=True)
+    closed_on = serializers.DateField(allow_null=True)
+    next_due_on = serializers.DateField(allow_null=True)
+    next_due_clock = serializers.CharField(allow_blank=True)
+
+
+def prefers_minimal(request: Request) -> bool:
+    """RFC 7240: `Prefer: return=minimal` (among other preferences, any case)."""
+    prefer = request.headers.get("Prefer", "")
+    return any(part.strip().lower() == "return=minimal"
+               for item in prefer.split(",") for part in item.split(";")[:1])
+
+
+def minimal_data(dispute: Dispute) -> dict[str, Any]:
+    """TransitionMinimalSerializer's output, from the case row as the transition saved it."""
+    return {
+        "id": dispute.pk,
+        "tracking_number": dispute.tracking_number,
+        "status": dispute.status,
+        "status_label": str(dispute.get_status_display()),
+        "version": dispute.version,
+        "outcome": dispute.outcome,
+        "closed_on": dispute.closed_on,
+        "next_due_on": dispute.next_due_on,
+        "next_due_clock": dispute.next_due_clock,
+    }
 
 
 class DisputeCursor(CursorPagination):
@@ -130,8 +167,16 @@ class DisputeViewSet(viewsets.ReadOnlyModelViewSet):
             "version": serializers.IntegerField(required=False, help_text="案件版本（或 If-Match）"),
         }),
         parameters=[OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER,
-                                     description="案件版本号，与 version 字段二选一")],
-        responses={200: DisputeDetailSerializer, 400: ErrorSerializer, 403: ErrorSerializer,
+                                     description="案件版本号，与 version 字段二选一"),
+                    OpenApiParameter("Prefer", OpenApiTypes.STR, OpenApiParameter.HEADER,
+                                     enum=["return=representation", "return=minimal"],
+                                     description="return=minimal：只返回案件的状态和新版本号"
+                                                 "（RFC 7240），默认返回完整案件详情")],
+        responses={200: PolymorphicProxySerializer(
+                       component_name="TransitionResult",
+                       serializers=[DisputeDetailSerializer, TransitionMinimalSerializer],
+                       resource_type_field_name=None),
+                   400: ErrorSerializer, 403: ErrorSerializer,
                    404: ErrorSerializer, 409: ErrorSerializer},
     )
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)",
@@ -154,8 +199,15 @@ class DisputeViewSet(viewsets.ReadOnlyModelViewSet):
             return Response({"code": "invalid", "detail": "提交的内容有误，请按提示修改。",
                              "errors": {key: ["不能设置此字段。"] for key in unknown}},
                             status=status.HTTP_400_BAD_REQUEST)
-        dispute_transition(dispute=dispute, actor=request.user, name=name, data=data,
-                           expected_version=version)
+        moved = dispute_transition(dispute=dispute, actor=request.user, name=name, data=data,
+                                   expected_version=version)
+        if prefers_minimal(request):
+            # For a client that only needs the new state and version (an integration that
+            # goes on with the next step): no case read after the change.
+            response = Response(minimal_data(moved))
+            response["Preference-Applied"] = "return=minimal"
+            response["Vary"] = "Prefer"
+            return response
         # The answer describes the case as the action left it, even when the action moved it
         # out of the actor's scope (a clerk routing it to another center): identifiers are
         # then masked and no further transition is offered.

@@ -33,6 +33,41 @@ def test_a_permitted_transition_answers_200_with_the_new_case(world, client_as) 
     assert case.status == "mediation_failed"
 
 
+def test_prefer_return_minimal_answers_the_new_state_and_version_only(world, client_as) -> None:
+    from django.test.utils import CaptureQueriesContext
+
+    case, other = world.case_in("street_mediation"), world.case_in("street_mediation")
+    data = {**sample_input("record_failure", world, case), "version": case.version}
+    client = client_as("mediator")
+    with CaptureQueriesContext(connection) as full:
+        assert client.post(url(other, "record_failure"),
+                           {**sample_input("record_failure", world, other),
+                            "version": other.version}, format="json").status_code == 200
+    with CaptureQueriesContext(connection) as minimal:
+        response = client.post(url(case, "record_failure"), data, format="json",
+                               HTTP_PREFER="handling=strict, RETURN=minimal")
+    assert response.status_code == 200, response.content
+    assert response["Preference-Applied"] == "return=minimal"
+    assert "Prefer" in response["Vary"]
+    case.refresh_from_db()
+    assert response.json() == {
+        "id": case.pk, "tracking_number": case.tracking_number, "status": "mediation_failed",
+        "status_label": case.get_status_display(), "version": case.version,
+        "outcome": case.outcome, "closed_on": None,
+        "next_due_on": None if case.next_due_on is None else case.next_due_on.isoformat(),
+        "next_due_clock": case.next_due_clock,
+    }
+    # Nothing is read back after the change.
+    assert len(minimal.captured_queries) < len(full.captured_queries) - 5
+    # Any other preference gets the full case.
+    again = client.post(url(case, "route_to_street"),
+                        {**sample_input("route_to_street", world, case), "version": case.version},
+                        format="json", HTTP_PREFER="return=representation")
+    assert again.status_code == 200, again.content
+    assert "Preference-Applied" not in again
+    assert "timeline" in again.json()
+
+
 def test_if_match_header_carries_the_version(world, client_as) -> None:
     case = world.case_in("street_mediation")
     response = client_as("mediator").post(
