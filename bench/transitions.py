@@ -17,8 +17,12 @@ threads that each keep one HTTP/1.1 connection open, like pgbench's clients. In 
    head, each request carrying the version of the case from the previous answer (the
    `version` field). Transitions/s (200s ÷ the window), p50/p95 latency. Any answer other
    than 200 is an error. Before it, for context, the same with one client for
-   `--single-seconds` (latency without queueing). For both, the daphne processes' CPU time
-   per transition (/proc), which other load on the machine moves less than the rates.
+   `--single-seconds` (latency without queueing). After it, the same window again with
+   `Prefer: return=minimal` on every transition (RFC 7240: the answer is the case's new
+   state and version, not the whole case read back), what an integration that only goes
+   on to the next step asks for; its ratio is reported beside the full answer's. For
+   each, the daphne processes' CPU time per transition (/proc), which other load on the
+   machine moves less than the rates.
 2. pgbench, TPC-B-like: `pgbench -i -s --scale` on a scratch database next to the bench
    database (`<name>_pgbench`, dropped afterwards), then `pgbench -c <clients> -j 2 -T`,
    same server, same duration. Ratio = transitions/s ÷ pgbench tps (goal 0.15, aim 0.25;
@@ -73,6 +77,8 @@ ROOT = Path(__file__).resolve().parent.parent
 REPORTS = Path(__file__).resolve().parent / "reports"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/disputes_bench"
 RATIO_GOAL, RATIO_AIM, P95_GOAL_MS, HOT_RATIO_GOAL = 0.15, 0.25, 100.0, 0.3
+# RFC 7240: the transition answers the new state and version instead of the whole case.
+MINIMAL = {"Prefer": "return=minimal"}
 CYCLE = ("schedule_mediation_session", "schedule_mediation_session", "record_failure",
          "route_to_street")
 HOT_MIX = (("schedule_mediation_session", 60), ("record_failure", 20), ("route_to_street", 20))
@@ -177,9 +183,10 @@ def step_for(state: str) -> int:
 
 
 def cycle_client(host: str, port: int, cases: list[Case], start: float, end: float,
-                 warmup: int, tally: Tally, barrier: threading.Barrier | None = None) -> None:
+                 warmup: int, tally: Tally, barrier: threading.Barrier | None = None,
+                 headers: dict[str, str] | None = None) -> None:
     """Drive the client's own cases round the cycle until `end`; requests that start
-    before `start` are warm-up (not counted)."""
+    before `start` are warm-up (not counted). `headers` go with every transition."""
     connections: dict[str, Connection] = {}
 
     def connection(token: str) -> Connection:
@@ -191,7 +198,7 @@ def cycle_client(host: str, port: int, cases: list[Case], start: float, end: flo
         name = CYCLE[case.step % len(CYCLE)]
         body = {**transition_input(name, case.organization), "version": case.version}
         status, data, elapsed = connection(case.token).call(
-            "POST", transition_path(case.id, name), body)
+            "POST", transition_path(case.id, name), body, headers)
         if timed:
             tally.latencies.append(elapsed)
             tally.answers[answer_key(status, data)] += 1
@@ -290,7 +297,7 @@ def summary(tally: Tally, seconds: float) -> dict[str, Any]:
 
 
 def throughput(host: str, ports: list[int], cases: list[Case], clients: int, seconds: float,
-               warmup: int = 2) -> dict[str, Any]:
+               warmup: int = 2, headers: dict[str, str] | None = None) -> dict[str, Any]:
     """`clients` threads, each its own share of the cases and one server (round robin)."""
     clients = max(1, min(clients, len(cases)))
     shares = [cases[i::clients] for i in range(clients)]
@@ -298,8 +305,8 @@ def throughput(host: str, ports: list[int], cases: list[Case], clients: int, sec
     barrier = threading.Barrier(clients)
     span = _Span(seconds)  # opened by the first client past the barrier
     run_threads([_timed_cycle] * clients,
-                [(host, ports[i % len(ports)], shares[i], span, warmup, tallies[i], barrier)
-                 for i in range(clients)])
+                [(host, ports[i % len(ports)], shares[i], span, warmup, tallies[i], barrier,
+                  headers) for i in range(clients)])
     total = Tally()
     for t in tallies:
         total.merge(t)
@@ -323,20 +330,21 @@ class _Span:
 
 
 def _timed_cycle(host: str, port: int, cases: list[Case], span: _Span, warmup: int,
-                 tally: Tally, barrier: threading.Barrier) -> None:
+                 tally: Tally, barrier: threading.Barrier,
+                 headers: dict[str, str] | None) -> None:
     # Warm up, wait for everyone, then the first to pass opens the window.
-    cycle_client(host, port, cases, 0.0, 0.0, warmup, Tally(), None)
+    cycle_client(host, port, cases, 0.0, 0.0, warmup, Tally(), None, headers)
     barrier.wait()
     span.open()
-    cycle_client(host, port, cases, span.start, span.end, 0, tally, None)
+    cycle_client(host, port, cases, span.start, span.end, 0, tally, None, headers)
 
 
 def measured_throughput(servers: list[subprocess.Popen[bytes]], ports: list[int],
                         cases: list[Case], clients: int, seconds: float,
-                        warmup: int) -> dict[str, Any]:
+                        warmup: int, headers: dict[str, str] | None = None) -> dict[str, Any]:
     """`throughput`, plus the servers' CPU time per transition (warm-up included)."""
     before = cpu_seconds(servers)
-    result = throughput("127.0.0.1", ports, cases, clients, seconds, warmup)
+    result = throughput("127.0.0.1", ports, cases, clients, seconds, warmup, headers)
     used = cpu_seconds(servers) - before
     counted = result["ok"] + warmup * result["clients"]
     result["server_cpu_ms_per_transition"] = round(1000 * used / counted, 1) if counted else None
@@ -656,6 +664,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         moved = measured_throughput(servers, ports, cases, args.clients, args.seconds,
                                     args.warmup)
         print(f"  throughput: {moved['per_second']} transitions/s", file=sys.stderr, flush=True)
+        brief = measured_throughput(servers, ports, cases, args.clients, args.seconds,
+                                    args.warmup, MINIMAL)
+        print(f"  throughput, {MINIMAL['Prefer']}: {brief['per_second']} transitions/s",
+              file=sys.stderr, flush=True)
         tpcb = pgbench_tpcb(args.database_url, args.clients, args.seconds, args.scale, args.jobs)
         print(f"  pgbench: {tpcb['tps']} tps", file=sys.stderr, flush=True)
         before = hot_state(hot_case.id)
@@ -674,8 +686,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                             args.jobs)
     info["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     moved["ratio"] = round(moved["per_second"] / tpcb["tps"], 4) if tpcb["tps"] else 0.0
+    brief["ratio"] = round(brief["per_second"] / tpcb["tps"], 4) if tpcb["tps"] else 0.0
     raced["ratio"] = round(raced["per_second"] / lock["tps"], 4) if lock["tps"] else 0.0
-    failures = failures_of(moved, raced)
+    failures = failures_of(moved, raced) + failures_of_throughput(f"{MINIMAL['Prefer']}", brief)
     if logged:
         failures.append(f"the servers logged {len(logged)} error line(s): {logged[0]}")
     return {
@@ -690,9 +703,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "machine": info,
         "baseline": {"throughput": tpcb["what"], "hot": lock["what"]},
         "ratios": {"transitions_per_pgbench_tps": moved["ratio"],
+                   "minimal_transitions_per_pgbench_tps": brief["ratio"],
                    "hot_200s_per_pgbench_row_lock_tps": raced["ratio"]},
         "context": {"one_transition_in_process": context},
-        "throughput": moved, "one_client": alone, "pgbench": tpcb, "hot": raced, "pgbench_row_lock": lock,
+        "throughput": moved, "throughput_minimal": brief, "one_client": alone,
+        "pgbench": tpcb, "hot": raced, "pgbench_row_lock": lock,
         "server_errors": logged, "failures": failures, "ok": not failures,
     }
 
@@ -701,6 +716,16 @@ def status_of(key: str) -> int:
     """The HTTP status of an answer key: "200", "409 stale_version", "GET 500 ..."."""
     words = key.removeprefix("GET ").split()
     return int(words[0]) if words and words[0].isdigit() else 0
+
+
+def failures_of_throughput(label: str, result: dict[str, Any]) -> list[str]:
+    failures = []
+    unexpected = {k: v for k, v in result["answers"].items() if k != "200"}
+    if unexpected:
+        failures.append(f"throughput ({label}): unexpected answers {unexpected}")
+    if not result["ok"]:
+        failures.append(f"throughput ({label}): no transition succeeded")
+    return failures
 
 
 def failures_of(moved: dict[str, Any], raced: dict[str, Any]) -> list[str]:
@@ -747,9 +772,20 @@ def markdown(report: dict[str, Any], previous: dict[str, Any] | None) -> str:
         return fmt.format(value) if isinstance(value, int | float) else "–"
 
     ratio, hot_ratio = t["ratio"], h["ratio"]
-    throughput_verdict = (f"ratio {mark(ratio >= RATIO_GOAL)}"
-                          f"{' aim ✓' if ratio >= RATIO_AIM else ''}, "
-                          f"p95 {mark(t['p95_ms'] < P95_GOAL_MS)}")
+    brief = report.get("throughput_minimal")
+
+    def verdict(result: dict[str, Any]) -> str:
+        return (f"ratio {mark(result['ratio'] >= RATIO_GOAL)}"
+                f"{' aim ✓' if result['ratio'] >= RATIO_AIM else ''}, "
+                f"p95 {mark(result['p95_ms'] < P95_GOAL_MS)}")
+
+    throughput_verdict = verdict(t)
+    brief_row = [] if brief is None else [
+        f"| the same, `Prefer: return=minimal` (answer: state and version) | {brief['clients']} "
+        f"| {brief['per_second']:,.1f} | {brief['p50_ms']:.1f} | {brief['p95_ms']:.1f} | "
+        f"{brief['ratio']:.3f} | ≥ {RATIO_GOAL} (aim {RATIO_AIM}), p95 < {P95_GOAL_MS:.0f} ms "
+        f"| {verdict(brief)} | {was('throughput_minimal', 'per_second')} / "
+        f"{was('throughput_minimal', 'ratio', '{:.3f}')} |"]
     c = report["context"]["one_transition_in_process"]
     checks = h["checks"]
     lines = [
@@ -773,6 +809,7 @@ def markdown(report: dict[str, Any], previous: dict[str, Any] | None) -> str:
         f"{t['p50_ms']:.1f} | {t['p95_ms']:.1f} | {ratio:.3f} | ≥ {RATIO_GOAL} (aim "
         f"{RATIO_AIM}), p95 < {P95_GOAL_MS:.0f} ms | {throughput_verdict} | "
         f"{was('throughput', 'per_second')} / {was('throughput', 'ratio', '{:.3f}')} |",
+        *brief_row,
         f"| context: one client, one request at a time | 1 | {one['per_second']:,.1f} | "
         f"{one['p50_ms']:.1f} | {one['p95_ms']:.1f} | – | – | context | "
         f"{was('one_client', 'per_second')} |",
@@ -804,7 +841,9 @@ def markdown(report: dict[str, Any], previous: dict[str, Any] | None) -> str:
         "",
         f"Server CPU (user + system of the daphne processes ÷ transitions; PostgreSQL's own "
         f"work not included): {one.get('server_cpu_ms_per_transition')} ms a transition with "
-        f"one client, {t.get('server_cpu_ms_per_transition')} ms with {t['clients']}. On "
+        f"one client, {t.get('server_cpu_ms_per_transition')} ms with {t['clients']}"
+        + ("" if brief is None else f" ({brief.get('server_cpu_ms_per_transition')} ms with "
+                                    "`Prefer: return=minimal`)") + ". On "
         f"{m['cpus']} otherwise idle CPUs the one-client figure alone caps the rate near "
         f"{cap(m['cpus'], one.get('server_cpu_ms_per_transition'))} transitions/s.",
         "",
