@@ -2,13 +2,15 @@
 page (`frontend/views/cases.py`): the same keys, limits and order of checks, so guesses
 spread over the page and the API share one budget per case and per client address.
 
-1. find the case by its tracking number, reading both counters in the same query;
+1. find the case by its tracking number, reading both counters in the same query (and,
+   for the API's answer, the case's parties, clock rows and timeline);
 2. refuse (without counting) while the case's or the client's counter is locked;
 3. compare the access code's hash; a match clears the case's counter, when there is one
    (no query otherwise);
-4. a miss (unknown number or wrong code: the same queries and the same hash, no timing
-   difference) reads the counters again, refuses while locked, else counts one failure
-   on both counters and may lock them.
+4. a miss (unknown number or wrong code: the same queries and the same hash; the only
+   difference is the few rows a known number's query reads, tens of microseconds beside
+   the miss's own writes) reads the counters again, refuses while locked, else counts one
+   failure on both counters and may lock them.
 
 Neither the access code nor the tracking number is logged.
 """
