@@ -402,14 +402,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="skip EXPLAIN ANALYZE of the list query")
     parser.add_argument("--reports", type=Path, default=REPORTS, help="report directory")
     args = parser.parse_args(argv)
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("Set DATABASE_URL to the bench database (built by bench.build_db), "
-                         "e.g. postgres://postgres@127.0.0.1:5432/disputes_bench")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
-    import django
-
-    django.setup()
+    common.bench_database_url()
+    common.setup_django()
     report = run(args)
     md, js = write_reports(report, args.reports)
     print(markdown(report, None).split("\nSQL ms")[0])

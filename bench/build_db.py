@@ -36,6 +36,8 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
+from bench import common
+
 DEFAULT_SEED = 20260101
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/disputes_bench"
 
@@ -67,14 +69,6 @@ def create_database(url: str, *, fresh: bool) -> None:
         if exists:
             connection.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
         connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
-    import django
-
-    django.setup()
 
 
 def close_django_connections() -> None:
@@ -143,7 +137,7 @@ def build(args: argparse.Namespace) -> None:
         f"load average {os.getloadavg()[0]:.1f})")
     mark = time.monotonic()
     create_database(url, fresh=args.fresh)
-    setup_django(url)
+    common.setup_django(url)
     from django.core.management import call_command, get_commands
     from django.db import transaction
     from django.utils import timezone

@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from bench import common
 
 if TYPE_CHECKING:
     from disputes.clocks import Pause, PeriodSpec
@@ -257,11 +258,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
-    import django
+    common.setup_django()
     from django.db import DatabaseError
 
-    django.setup()
     try:
         cal, specs, loaded = load_tables(args.no_db)
     except DatabaseError as exc:

@@ -1,5 +1,5 @@
-"""What the benchmarks share: the machine they ran on, and reports kept beside the previous
-pair so a report shows the change."""
+"""What the benchmarks share: Django started on the bench database, the machine they ran
+on, and reports kept beside the previous pair so a report shows the change."""
 
 from __future__ import annotations
 
@@ -11,6 +11,29 @@ from pathlib import Path
 from typing import Any
 
 Render = Callable[[dict[str, Any], dict[str, Any] | None], str]
+BENCH_DATABASE_EXAMPLE = "postgres://postgres@127.0.0.1:5432/disputes_bench"
+
+
+def bench_database_url() -> str:
+    """DATABASE_URL, which must name a PostgreSQL database (one built by bench.build_db)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit("Set DATABASE_URL to the bench database (built by bench.build_db), "
+                         f"e.g. {BENCH_DATABASE_EXAMPLE}")
+    return url
+
+
+def setup_django(url: str | None = None, **defaults: str) -> None:
+    """Start Django with the project's settings: on `url` when given (it becomes
+    DATABASE_URL), with `defaults` for what the environment does not set."""
+    if url is not None:
+        os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
+    for key, value in defaults.items():
+        os.environ.setdefault(key, value)
+    import django
+
+    django.setup()
 
 
 def hardware() -> dict[str, Any]:

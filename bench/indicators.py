@@ -89,16 +89,10 @@ Series = dict[dt.date, dict[str, int]]
 
 
 def setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
-    os.environ.setdefault("DEBUG", "0")
-    os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-0123456789abcdefghijklmnop")
-    os.environ.setdefault("INDICATORS_CATCH_UP_ON_READ", "1")
     # The page is requested in-process (django.test.Client), over plain HTTP.
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-    import django
-
-    django.setup()
+    common.setup_django(
+        DEBUG="0", SECRET_KEY="bench-only-not-a-secret-0123456789abcdefghijklmnop",  # noqa: S106
+        INDICATORS_CATCH_UP_ON_READ="1", ALLOWED_HOSTS="testserver", SECURE_SSL_REDIRECT="0")
 
 
 def timed(work: Callable[[], Any], *, repeat: int, warmup: int) -> tuple[list[float], Any]:

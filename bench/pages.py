@@ -278,14 +278,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reports", type=Path, default=REPORTS, help="report directory")
     parser.add_argument("--no-reports", action="store_true", help="print only, write nothing")
     args = parser.parse_args(argv)
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("Set DATABASE_URL to the bench database (built by bench.build_db), "
-                         "e.g. postgres://postgres@127.0.0.1:5432/disputes_bench")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
-    import django
-
-    django.setup()
+    common.bench_database_url()
+    common.setup_django()
     load_before = os.getloadavg()[0]
     info, results = run(args)
     data = report(info, results, args, load_before)

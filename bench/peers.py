@@ -795,11 +795,7 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(2)
     url = peers_database_url(args.database_url)
     fresh_database(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
-    import django
-
-    django.setup()
+    common.setup_django(url)
     report = run(cases=args.cases, warmup=args.warmup, block=args.block)
     md, js = write_reports(report, args.reports)
     print(md.read_text().split("\n## ")[0])

@@ -375,13 +375,8 @@ def hot(host: str, ports: list[int], case_id: int, token: str, clients: int,
 # -- the database side -------------------------------------------------------------------------
 
 def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
     os.environ["RUN_WORKER_IN_PROCESS"] = "0"
-    import django
-
-    django.setup()
+    common.setup_django(url, LOG_LEVEL="WARNING")
 
 
 def street_cases(limit: int) -> list[Case]:

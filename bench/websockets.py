@@ -78,6 +78,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from bench import common
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/disputes_bench_ws"
 SYNTHETIC_ID_BASE = 10**12  # fan-out baseline ids: never a real event's
@@ -459,9 +461,7 @@ def run(args: argparse.Namespace) -> int:
     if args.poll_ms:
         env["OUTBOX_POLL_MS"] = str(args.poll_ms)
     os.environ.update(env)
-    import django
-
-    django.setup()
+    common.setup_django()
     from django.conf import settings
     from django.core.management import call_command
 
