@@ -4,13 +4,11 @@ deployment whose outbox worker does not run the passes itself."""
 
 from __future__ import annotations
 
-import signal
-import threading
-from types import FrameType
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from backend.stopping import stop_on_signals
 from indicators.maintenance import catch_up_quietly, update_all
 
 
@@ -31,13 +29,7 @@ class Command(BaseCommand):
             done = update_all(limit=limit)
             self.stdout.write(f"indicators: {done.events} event(s), {done.ratings} rating(s) added")
             return
-        stop = threading.Event()
-
-        def on_signal(signum: int, frame: FrameType | None) -> None:
-            stop.set()
-
-        signal.signal(signal.SIGTERM, on_signal)
-        signal.signal(signal.SIGINT, on_signal)
+        stop = stop_on_signals()
         while not stop.is_set():
             catch_up_quietly()
             stop.wait(interval)

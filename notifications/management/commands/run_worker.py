@@ -8,14 +8,12 @@ the work safely. SIGTERM or SIGINT: finish the pass in progress, then exit 0.
 
 from __future__ import annotations
 
-import signal
-import threading
-from types import FrameType
 from typing import Any
 
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from backend.stopping import stop_on_signals
 from notifications.outbox import run_until_stopped, work_all_due
 from notifications.reminders import sweep_reminders
 
@@ -45,11 +43,5 @@ class Command(BaseCommand):
             delivered = work_all_due()
             self.stdout.write(f"outbox: {delivered} event(s), reminder(s) and message(s) handled")
             return
-        stop = threading.Event()
-
-        def on_signal(signum: int, frame: FrameType | None) -> None:
-            stop.set()
-
-        signal.signal(signal.SIGTERM, on_signal)
-        signal.signal(signal.SIGINT, on_signal)
+        stop = stop_on_signals()
         run_until_stopped(stop=stop)
