@@ -88,9 +88,10 @@ def test_the_accept_form_says_whether_the_case_qualifies_for_simplified_handling
     officer = client_as("filing_officer")
     form = officer.get(reverse("workspace:act", args=[case.pk, "accept"])).content.decode()
     shown = hint(form)
-    # Next to the procedure choice, before the findings it depends on.
-    assert form.index('name="procedure"') < form.index("simplified-hint") < form.index(
-        'name="facts_clear"')
+    # Below the findings it depends on (and the procedure choice above them): when it grows
+    # or shrinks, nothing the officer is about to tick moves under the pointer.
+    assert form.index('name="procedure"') < form.index('name="respondent_unknown"') < \
+        form.index("simplified-hint")
     assert "第五十六条" in shown
     # Re-fetched into a wrapper that stays in the page when a finding is ticked.
     assert re.search(r'id="accept-simplified"[^>]*hx-include="#id_accept_facts_clear', form, re.S)
