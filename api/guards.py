@@ -53,23 +53,6 @@ def locked_until(*keys: str) -> dt.datetime | None:
     return until
 
 
-@dataclass(frozen=True)
-class Counters:
-    """What the counters of some keys say now, read in one query."""
-
-    locked_until: dt.datetime | None  # the last lockout end among the keys still locked
-    present: frozenset[str]  # the keys that have a counter at all (locked or not)
-
-
-def counters(*keys: str) -> Counters:
-    """The keys' lockout and which of them have a counter (one query): a look-up that
-    succeeds clears the case's count only when there is one to clear."""
-    now = timezone.now()
-    rows = list(FailureCounter.objects.filter(key__in=keys).values_list("key", "locked_until"))
-    locked = [until for _, until in rows if until is not None and until > now]
-    return Counters(max(locked) if locked else None, frozenset(key for key, _ in rows))
-
-
 def retry_after_seconds(until: dt.datetime) -> int:
     return max(1, int((until - timezone.now()).total_seconds()) + 1)
 

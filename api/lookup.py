@@ -18,14 +18,13 @@ Neither the access code nor the tracking number is logged.
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import logging
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_datetime
 from rest_framework.throttling import BaseThrottle
 
 from api import guards
@@ -33,7 +32,7 @@ from api.models import FailureCounter
 from disputes import selectors
 from disputes.models import ArbitrationRecord, Dispute
 from disputes.selectors import PageRows
-from disputes.services.intake import hash_access_code
+from disputes.services.intake import code_matches_hash, hash_access_code
 from mediation.models import Organization
 
 log = logging.getLogger(__name__)
@@ -104,15 +103,15 @@ def lookup_by_code(number: str, code: str, client: str, *, with_rows: bool = Fal
         locked_until, counted, code_hash, case = row
         if locked_until is not None:
             return LookupOutcome(None, locked_until)
-        if hmac.compare_digest(code_hash, hash_access_code(code)):
+        if code_matches_hash(code_hash, code):
             if counted:
                 guards.clear(case_key)
             return LookupOutcome(case, None)
     # A miss. The counters are read again here whether the number exists or not, so an
     # unknown number and a wrong code cost the same queries and the same hash.
-    held = guards.counters(case_key, client_key)
-    if held.locked_until is not None:
-        return LookupOutcome(None, held.locked_until)
+    held = guards.locked_until(case_key, client_key)
+    if held is not None:
+        return LookupOutcome(None, held)
     if row is None:
         hash_access_code(code)
     log.info("status look-up failed (%s)", source)
@@ -141,7 +140,7 @@ def _sql(*, with_rows: bool) -> str:
         "closed_on"))
     record_columns = ", ".join(f"r.{q(c)}" for c in ("id", *_RECORD_COLUMNS))
     if with_rows:
-        record_columns += ", " + selectors.page_rows_subquery(f"d.{q('id')}", events=True)
+        record_columns += ", " + selectors.page_rows_subquery(f"d.{q('id')}")
     return (
         f"SELECT (SELECT MAX({q('locked_until')}) FROM {q(counter)} "  # noqa: S608
         f"WHERE {q('key')} IN (%s, %s) AND {q('locked_until')} > %s), "
@@ -165,16 +164,11 @@ def _read(number: str, case_key: str, client_key: str, *, with_rows: bool
      organization_name, record_id, *record) = found
     rows = selectors.page_rows_of(pk, record.pop()) if with_rows else None
     return (_moment(locked), bool(counted), code_hash, FoundCase(
-        pk, tracking_number, status, outcome, _day(received_on), _day(closed_on),  # type: ignore[arg-type]
+        pk, tracking_number, status, outcome, selectors.db_date(received_on), selectors.db_date(closed_on),  # type: ignore[arg-type]
         organization_name,
         None if record_id is None else FoundRecord(
-            pk, *(_day(v) for v in record[:-1]), int(record[-1])),  # type: ignore[arg-type, call-arg]
+            pk, *(selectors.db_date(v) for v in record[:-1]), int(record[-1])),  # type: ignore[arg-type, call-arg]
         rows))
-
-
-def _day(value: dt.date | str | None) -> dt.date | None:
-    # SQLite hands back text where a column's type is not declared to it.
-    return parse_date(value) if isinstance(value, str) else value
 
 
 def _moment(value: dt.datetime | str | None) -> dt.datetime | None:

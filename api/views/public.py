@@ -18,10 +18,10 @@ from rest_framework.views import APIView
 
 from api import guards
 from api.lookup import FoundCase, client_address, lookup_by_code
-from api.serializers import ClockSerializer, StrictSerializer, clock_data, english
+from api.serializers import STATUS_LABELS, ClockSerializer, StrictSerializer, clock_data, english
 from disputes import selectors
 from disputes.identifiers import mask_name
-from disputes.models import Party, Status
+from disputes.models import Party
 from disputes.plain import event_label, plain_state
 from disputes.tokens import status_token
 
@@ -79,9 +79,6 @@ class PublicStatusView(APIView):
             return throttled(outcome.locked_until)
         return Response({"code": "not_found", "detail": NO_MATCH},
                         status=status.HTTP_404_NOT_FOUND)
-
-
-STATUS_LABELS = dict(Status.choices)
 
 
 def public_status(case: FoundCase) -> dict[str, object]:

@@ -260,8 +260,9 @@ def _page_rows_sql(match: str, *, events: bool = False) -> str:
     return " UNION ALL ".join(parts)
 
 
-def _date(value: dt.date | str | None) -> dt.date | None:
-    # SQLite hands back the text of a date chosen through a UNION.
+def db_date(value: dt.date | str | None) -> dt.date | None:
+    """A date column's value as a date: SQLite hands back text where it does not know
+    the column's type (through a UNION, an aggregate, a raw query)."""
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(value[:10])
@@ -285,12 +286,12 @@ def page_rows(dispute_ids: Sequence[int], *, events: bool = False) -> dict[int, 
         return _collect_page_rows(rows, cursor.fetchall())
 
 
-def page_rows_subquery(case_id: str, *, events: bool = False) -> str:
-    """PostgreSQL only: `page_rows(..., events=events)` of the case whose id is the SQL
+def page_rows_subquery(case_id: str) -> str:
+    """PostgreSQL only: `page_rows(..., events=True)` of the case whose id is the SQL
     expression `case_id` (a column of the outer query), as a scalar subquery giving one
     JSON array of rows: a query that reads cases can bring their rows in the same
     statement. `page_rows_of(pk, value)` reads the value."""
-    union = _page_rows_sql(f"= {case_id}", events=events)
+    union = _page_rows_sql(f"= {case_id}", events=True)
     return (f"(SELECT json_agg(json_build_array(t, o, k, a, b, c, d1, d2)) "  # noqa: S608
             f"FROM ({union}) AS x(t, o, k, a, b, c, d1, d2))")
 
@@ -309,16 +310,16 @@ def _collect_page_rows(rows: dict[int, PageRows], fetched: Iterable[Sequence[Any
     timeline: list[tuple[int, int, str, dt.date]] = []
     for tag, owner, pk, a, b, c, d1, d2 in fetched:
         if tag == "e":
-            timeline.append((owner, pk, a, _date(d1)))  # type: ignore[arg-type]
+            timeline.append((owner, pk, a, db_date(d1)))  # type: ignore[arg-type]
         elif tag == "p":
             parties.append((owner, a, pk, b, c))
         elif tag == "m":
-            attempts.append((owner, pk, AttemptRow(a, _date(d1), _date(d2))))  # type: ignore[arg-type]
+            attempts.append((owner, pk, AttemptRow(a, db_date(d1), db_date(d2))))  # type: ignore[arg-type]
         elif tag == "s":
-            start = _date(d1)
-            suspensions.append((owner, start, pk, SuspensionRow(start, _date(d2))))  # type: ignore[arg-type]
+            start = db_date(d1)
+            suspensions.append((owner, start, pk, SuspensionRow(start, db_date(d2))))  # type: ignore[arg-type]
         else:
-            issued = _date(d1)
+            issued = db_date(d1)
             awards.append((owner, issued, pk, AwardRow(a, issued)))  # type: ignore[arg-type]
     for owner, side, _pk, kind, name in sorted(parties, key=lambda r: (r[0], r[1], r[2])):
         rows[owner].parties.append((side, kind, name))

@@ -91,8 +91,13 @@ def hash_access_code(code: str) -> str:
     return hmac.new(settings.ACCESS_CODE_KEY.encode(), normal.encode(), hashlib.sha256).hexdigest()
 
 
+def code_matches_hash(stored_hash: str, code: str) -> bool:
+    """Whether `code` is the access code whose hash is `stored_hash` (constant time)."""
+    return hmac.compare_digest(stored_hash, hash_access_code(code))
+
+
 def access_code_matches(dispute: Dispute, code: str) -> bool:
-    return hmac.compare_digest(dispute.access_code_hash, hash_access_code(code))
+    return code_matches_hash(dispute.access_code_hash, code)
 
 
 def new_access_code() -> str:
