@@ -14,11 +14,12 @@ Render = Callable[[dict[str, Any], dict[str, Any] | None], str]
 BENCH_DATABASE_EXAMPLE = "postgres://postgres@127.0.0.1:5432/disputes_bench"
 
 
-def bench_database_url() -> str:
-    """DATABASE_URL, which must name a PostgreSQL database (one built by bench.build_db)."""
-    url = os.environ.get("DATABASE_URL", "")
+def bench_database_url(url: str | None = None, *, name: str = "DATABASE_URL") -> str:
+    """`url` (default: the environment's DATABASE_URL), which must name a PostgreSQL
+    database (one built by bench.build_db); `name` says where it came from."""
+    url = os.environ.get("DATABASE_URL", "") if url is None else url
     if not url.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("Set DATABASE_URL to the bench database (built by bench.build_db), "
+        raise SystemExit(f"Set {name} to the bench database (built by bench.build_db), "
                          f"e.g. {BENCH_DATABASE_EXAMPLE}")
     return url
 

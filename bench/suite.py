@@ -524,8 +524,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds before a benchmark is stopped (3600)")
     parser.add_argument("--reports", type=Path, default=REPORTS, help="report directory")
     args = parser.parse_args(argv)
-    if not args.database_url.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("--database-url must be a PostgreSQL URL")
+    common.bench_database_url(args.database_url, name="--database-url")
     report = run(args)
     md, js = write_reports(report, args.reports, "suite", markdown)
     print(md.read_text())

@@ -875,8 +875,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reports", type=Path, default=REPORTS, help="report directory")
     args = parser.parse_args(argv)
-    if not args.database_url.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("--database-url must be a PostgreSQL bench database (bench.build_db)")
+    common.bench_database_url(args.database_url, name="--database-url")
     report = run(args)
     md, js = write_reports(report, args.reports, "transitions", markdown)
     print(markdown(report, None))
