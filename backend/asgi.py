@@ -1,14 +1,19 @@
-"""ASGI entry point: HTTP through Django, websockets through Channels
-(notifications/routing.py), each websocket behind the origin check and the session login.
+"""ASGI entry point: HTTP through Django (its middleware chain and views in one thread:
+backend/handler.py), websockets through Channels (notifications/routing.py), each
+websocket behind the origin check and the session login.
 
 Without Redis the worker runs inside this process (notifications/embedded.py)."""
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)  # as django.core.asgi.get_asgi_application does
+
+from backend.handler import SyncChainASGIHandler  # noqa: E402
+
+django_asgi_app = SyncChainASGIHandler()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
