@@ -17,6 +17,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import Any
 
 from disputes.law.cache import TableCache
 from disputes.law.models import CalendarDay, CalendarYear
@@ -67,6 +68,8 @@ class WorkingCalendar:
         published_years: Iterable[int],
         today: dt.date | None = None,
     ) -> None:
+        # Results of pure functions of this calendar (clocks.read_clock), dropped with it.
+        self.memo: dict[Any, Any] = {}
         self._off = frozenset(d.toordinal() for d in days_off)
         self._make_up = frozenset(d.toordinal() for d in make_up_days)
         self._published = frozenset(published_years)

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from operator import attrgetter
-from typing import Any
+from typing import Any, cast
 
 from disputes.calendar import WorkingCalendar, current_calendar
 from disputes.law.cache import TableCache
@@ -287,14 +287,36 @@ def read_clock(
     extension in the clock's unit, at most the extension period on file (award: 15 days,
     once, with the chair's written approval, Law art. 43).
     """
+    # Remembered on the calendar (dropped with it when the holiday table changes): a page
+    # of cases received on the same days reads the same clocks again and again. The key
+    # holds the period's row by value, so a changed period is a new key. The reading is
+    # shared: a value, never changed (ClockReading).
+    cal = current_calendar()
     spec = period(code)
+    key = (spec, started_on, today, met_on, tuple(pauses), extension_days)
+    memo = cal.memo
+    reading = memo.get(key)
+    if reading is None:
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        reading = memo[key] = _read_clock(spec, started_on, today, met_on, pauses,
+                                          extension_days, cal)
+    return cast(ClockReading, reading)
+
+
+_MEMO_SIZE = 4096
+
+
+def _read_clock(spec: PeriodSpec, started_on: dt.date, today: dt.date, met_on: dt.date | None,
+                pauses: Sequence[Pause], extension_days: int, cal: WorkingCalendar,
+                ) -> ClockReading:
+    code = spec.code
     if extension_days < 0:
         raise ValueError("extension_days must not be negative.")
     if extension_days and (spec.max_extension is None or extension_days > spec.max_extension):
         raise ValueError(
             f"{code} allows an extension of at most {spec.max_extension or 0} {spec.unit}."
         )
-    cal = current_calendar()
     started = started_on.toordinal()
     as_of = (met_on or today).toordinal()
     paused, open_now = 0, False

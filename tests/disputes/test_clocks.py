@@ -289,3 +289,28 @@ def test_a_suspension_shifts_the_award_by_its_length(
         assert paused.due_on == calendar.next_working_day_on_or_after(unrolled).date
     assert paused.due_on >= plain.due_on
     assert paused.paused_days == pause_days
+
+
+def test_a_remembered_reading_follows_a_changed_period_and_a_new_day_off(
+    law_tables: None,
+) -> None:
+    """read_clock remembers its readings on the calendar, keyed by the period's row: a
+    change of either table gives the new answer at once, not the remembered one."""
+    from disputes.law.models import CalendarDay, StatutoryPeriod
+
+    today = D(2026, 3, 10)
+    first = clocks.read_clock("award", D(2026, 3, 2), today=today)
+    assert first.due_on == D(2026, 4, 16)
+    assert clocks.read_clock("award", D(2026, 3, 2), today=today) is first  # remembered
+
+    award = StatutoryPeriod.objects.get(code="award")
+    award.length = 60
+    award.save()
+    assert clocks.read_clock("award", D(2026, 3, 2), today=today).due_on == D(2026, 5, 6)
+
+    # A working-day clock over a new day off (Friday 2026-03-13): one day later.
+    before = clocks.read_clock("acceptance_decision", D(2026, 3, 9), today=today)
+    assert before.due_on == D(2026, 3, 16)
+    CalendarDay.objects.create(date=D(2026, 3, 13), kind=CalendarDay.Kind.DAY_OFF, name="测试")
+    after = clocks.read_clock("acceptance_decision", D(2026, 3, 9), today=today)
+    assert after.due_on == D(2026, 3, 17)
