@@ -104,3 +104,24 @@ def test_serializers_build_their_fields_once_and_never_share_them() -> None:
     assert names == [str(name) for name in second]
     assert all(first[name] is not second[name] for name in names)
     assert all(first[name].parent is not second[name].parent for name in names)
+
+
+@pytest.mark.parametrize("sees_identifiers", [True, False])
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_timeline_answers_what_the_event_serializer_gives(
+        world: World, sees_identifiers: bool, language: str) -> None:
+    """`timeline_data` (the detail's timeline from plain columns) against EventSerializer
+    over the event rows, payloads (amounts, names) included or withheld."""
+    from api.serializers import EventSerializer, timeline_data
+
+    case = world.case_in(Status.DELIBERATION)
+    world.do("issue_award", case)
+    events = list(case.events.order_by("seq"))
+    assert len(events) > 5 and any(e.payload for e in events)
+    context = {"sees_identifiers": sees_identifiers}
+    with translation.override(language):
+        expected = json.loads(JSONRenderer().render(
+            EventSerializer(events, many=True, context=context).data))
+        built = json.loads(JSONRenderer().render(
+            timeline_data(case.pk, sees_identifiers=sees_identifiers)))
+    assert canonical(built) == canonical(expected)
