@@ -170,13 +170,12 @@ class DisputeListSerializer(ModelSerializer):
         return f"{self.context['detail_prefix']}{dispute.pk}/"
 
 
-# The case list's one read of its cases: plain values, no model instances.
+# The case list's one read of its cases: plain values, no model instances. Organization
+# and street names come from `selectors.names_for` (in memory), not from joins.
 LIST_VALUES = (
     "id", "tracking_number", "status", "dispute_type", "is_collective",
     "is_new_employment_form", "is_migrant_wage", "channel", "received_on", "outcome",
-    "closed_on", "next_due_on", "next_due_clock", "version", "updated_at",
-    "organization_id", "organization__name", "organization__short_name", "organization__kind",
-    "street_id", "street__code", "street__name",
+    "closed_on", "next_due_on", "next_due_clock", "version", "organization_id", "street_id",
     "arbitration__id", "arbitration__applied_on", "arbitration__accepted_on",
     "arbitration__application_served_on", "arbitration__defence_received_on",
     "arbitration__tribunal_formed_on", "arbitration__award_clock_started_on",
@@ -201,17 +200,43 @@ def dispute_list_data(rows: Iterable[dict[str, Any]], related: dict[int, PageRow
                       today: dt.date) -> list[dict[str, Any]]:
     """DisputeListSerializer's output (the same keys, order and values: a test compares
     the two for cases in every state, for every persona and both languages), built from
-    the list's plain values (`LIST_VALUES`) and the cases' `selectors.page_rows`: DRF's
-    per-field machinery and model instances cost more than the rest of a 50-case page."""
+    the list's plain values (`LIST_VALUES`), the cases' `selectors.page_rows` and the
+    organization and street names (`selectors.names_for`): DRF's per-field machinery and
+    model instances cost more than the rest of a 50-case page."""
+    rows = list(rows)
+    names = selectors.names_for([row["organization_id"] for row in rows],
+                                [row["street_id"] for row in rows])
     in_english = english()
     prefix = reverse("api:dispute-list")
     labels: dict[tuple[str, str], str] = {}  # gettext once per value, not once per row
+    organizations: dict[int, dict[str, Any]] = {}
+    streets: dict[int, dict[str, Any]] = {}
+    # Clock readings are shared values (clocks.read_clock remembers them): the cases of a
+    # page received on the same days have the very same readings, written out once. The
+    # readings are kept with their output so that no id is reused while it is a key.
+    clocks: dict[tuple[int, ...], tuple[list[Any], list[dict[str, Any]]]] = {}
 
     def label(kind: str, value: str, choices: dict[Any, Any]) -> str:
         key = (kind, value)
         if key not in labels:
             labels[key] = str(choices.get(value, value))
         return labels[key]
+
+    def organization(pk: int) -> dict[str, Any]:
+        if pk not in organizations:
+            org = names.organizations[pk]
+            organizations[pk] = {"id": pk, "name": org.name, "short_name": org.short_name,
+                                 "kind": org.kind,
+                                 "kind_label": label("org", org.kind, ORGANIZATION_KIND_LABELS)}
+        return organizations[pk]
+
+    def street(pk: int | None) -> dict[str, Any] | None:
+        if pk is None:
+            return None
+        if pk not in streets:
+            found = names.streets[pk]
+            streets[pk] = {"id": pk, "code": found.code, "name": found.name}
+        return streets[pk]
 
     def day(value: dt.date | None) -> str | None:
         return None if value is None else value.isoformat()
@@ -223,6 +248,9 @@ def dispute_list_data(rows: Iterable[dict[str, Any]], related: dict[int, PageRow
         record = _Fields(row, "arbitration__") if row["arbitration__id"] is not None else None
         readings = selectors.page_clocks(cast(Any, _Fields(row)), cast(Any, record), page,
                                          today=today)
+        key = tuple(map(id, readings))
+        if key not in clocks:
+            clocks[key] = (readings, [clock_data(r, in_english) for r in readings])
         data.append({
             "id": pk,
             "url": f"{prefix}{pk}/",
@@ -231,14 +259,8 @@ def dispute_list_data(rows: Iterable[dict[str, Any]], related: dict[int, PageRow
             "status_label": label("status", row["status"], STATUS_LABELS),
             "dispute_type": row["dispute_type"],
             "dispute_type_label": label("type", row["dispute_type"], DISPUTE_TYPE_LABELS),
-            "organization": {
-                "id": row["organization_id"], "name": row["organization__name"],
-                "short_name": row["organization__short_name"], "kind": row["organization__kind"],
-                "kind_label": label("org", row["organization__kind"], ORGANIZATION_KIND_LABELS),
-            },
-            "street": None if row["street_id"] is None else {
-                "id": row["street_id"], "code": row["street__code"], "name": row["street__name"],
-            },
+            "organization": organization(row["organization_id"]),
+            "street": street(row["street_id"]),
             "is_collective": row["is_collective"],
             "is_new_employment_form": row["is_new_employment_form"],
             "is_migrant_wage": row["is_migrant_wage"],
@@ -251,7 +273,7 @@ def dispute_list_data(rows: Iterable[dict[str, Any]], related: dict[int, PageRow
             "version": row["version"],
             "parties": [{"side": side, "kind": kind, "name": name}
                         for side, kind, name in page.parties],
-            "clocks": [clock_data(r, in_english) for r in readings],
+            "clocks": clocks[key][1],
         })
     return data
 

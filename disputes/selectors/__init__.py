@@ -40,6 +40,7 @@ from disputes.selectors.notices import (
     limitation_notice,
     simplified_eligibility,
 )
+from disputes.selectors.references import Names, names_for
 
 __all__ = [
     "ARBITRATION_OUTCOMES",
@@ -50,6 +51,7 @@ __all__ = [
     "CollectiveStatus",
     "LimitationItem",
     "LimitationNotice",
+    "Names",
     "OverdueFigures",
     "PageRows",
     "RecordClockFields",
@@ -62,6 +64,7 @@ __all__ = [
     "db_date",
     "dispute_clocks",
     "limitation_notice",
+    "names_for",
     "next_due",
     "overdue_figures",
     "page_clocks",
