@@ -6,7 +6,8 @@
         --database-url postgres://postgres@127.0.0.1:5432/disputes_bench
 
 Everything goes over real HTTP to the ASGI application under daphne (`--servers`
-processes on free ports, DEBUG off, the project's settings otherwise), with token
+processes on free ports, DEBUG off, the project's settings otherwise, with
+bench/serving.py's URLs in front of the project's), with token
 authentication (`Authorization: Token ...`, one token per center head), from client
 threads that each keep one HTTP/1.1 connection open, like pgbench's clients. In one run:
 
@@ -22,7 +23,11 @@ threads that each keep one HTTP/1.1 connection open, like pgbench's clients. In 
    state and version, not the whole case read back), what an integration that only goes
    on to the next step asks for; its ratio is reported beside the full answer's. For
    each, the daphne processes' CPU time per transition (/proc), which other load on the
-   machine moves less than the rates.
+   machine moves less than the rates. Then the floor: the same window with each request
+   a row update through the API instead (bench/serving.py, served only by these daphne
+   processes: token authentication, the case row locked, its version raised, no work),
+   the least any API transition could cost here; its ratio to pgbench is the ceiling of
+   the transitions' ratio on this machine, and transitions ÷ floor is reported too.
 2. pgbench, TPC-B-like: `pgbench -i -s --scale` on a scratch database next to the bench
    database (`<name>_pgbench`, dropped afterwards), then `pgbench -c <clients> -j 2 -T`,
    same server, same duration. Ratio = transitions/s ÷ pgbench tps (goal 0.15, aim 0.25;
@@ -79,6 +84,8 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/disputes_bench"
 RATIO_GOAL, RATIO_AIM, P95_GOAL_MS, HOT_RATIO_GOAL = 0.15, 0.25, 100.0, 0.3
 # RFC 7240: the transition answers the new state and version instead of the whole case.
 MINIMAL = {"Prefer": "return=minimal"}
+# bench/serving.py's view: the least an API transition could cost (the floor).
+ROW_UPDATE_PATH = "/bench/row-update/{id}/"
 CYCLE = ("schedule_mediation_session", "schedule_mediation_session", "record_failure",
          "route_to_street")
 HOT_MIX = (("schedule_mediation_session", 60), ("record_failure", 20), ("route_to_street", 20))
@@ -184,9 +191,10 @@ def step_for(state: str) -> int:
 
 def cycle_client(host: str, port: int, cases: list[Case], start: float, end: float,
                  warmup: int, tally: Tally, barrier: threading.Barrier | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+                 headers: dict[str, str] | None = None, floor: bool = False) -> None:
     """Drive the client's own cases round the cycle until `end`; requests that start
-    before `start` are warm-up (not counted). `headers` go with every transition."""
+    before `start` are warm-up (not counted). `headers` go with every transition. With
+    `floor`, each request is bench/serving.py's row update instead (the state stays)."""
     connections: dict[str, Connection] = {}
 
     def connection(token: str) -> Connection:
@@ -195,16 +203,20 @@ def cycle_client(host: str, port: int, cases: list[Case], start: float, end: flo
         return connections[token]
 
     def one(case: Case, timed: bool) -> None:
-        name = CYCLE[case.step % len(CYCLE)]
-        body = {**transition_input(name, case.organization), "version": case.version}
-        status, data, elapsed = connection(case.token).call(
-            "POST", transition_path(case.id, name), body, headers)
+        if floor:
+            name, path, body = "row_update", ROW_UPDATE_PATH.format(id=case.id), {
+                "version": case.version}
+        else:
+            name = CYCLE[case.step % len(CYCLE)]
+            path = transition_path(case.id, name)
+            body = {**transition_input(name, case.organization), "version": case.version}
+        status, data, elapsed = connection(case.token).call("POST", path, body, headers)
         if timed:
             tally.latencies.append(elapsed)
             tally.answers[answer_key(status, data)] += 1
             tally.last_finish = time.monotonic()
         if status == 200:
-            case.version, case.step = int(data["version"]), case.step + 1
+            case.version, case.step = int(data["version"]), case.step + (not floor)
             if timed:
                 tally.done[name] += 1
             return
@@ -297,7 +309,8 @@ def summary(tally: Tally, seconds: float) -> dict[str, Any]:
 
 
 def throughput(host: str, ports: list[int], cases: list[Case], clients: int, seconds: float,
-               warmup: int = 2, headers: dict[str, str] | None = None) -> dict[str, Any]:
+               warmup: int = 2, headers: dict[str, str] | None = None,
+               floor: bool = False) -> dict[str, Any]:
     """`clients` threads, each its own share of the cases and one server (round robin)."""
     clients = max(1, min(clients, len(cases)))
     shares = [cases[i::clients] for i in range(clients)]
@@ -306,7 +319,7 @@ def throughput(host: str, ports: list[int], cases: list[Case], clients: int, sec
     span = _Span(seconds)  # opened by the first client past the barrier
     run_threads([_timed_cycle] * clients,
                 [(host, ports[i % len(ports)], shares[i], span, warmup, tallies[i], barrier,
-                  headers) for i in range(clients)])
+                  headers, floor) for i in range(clients)])
     total = Tally()
     for t in tallies:
         total.merge(t)
@@ -331,20 +344,21 @@ class _Span:
 
 def _timed_cycle(host: str, port: int, cases: list[Case], span: _Span, warmup: int,
                  tally: Tally, barrier: threading.Barrier,
-                 headers: dict[str, str] | None) -> None:
+                 headers: dict[str, str] | None, floor: bool) -> None:
     # Warm up, wait for everyone, then the first to pass opens the window.
-    cycle_client(host, port, cases, 0.0, 0.0, warmup, Tally(), None, headers)
+    cycle_client(host, port, cases, 0.0, 0.0, warmup, Tally(), None, headers, floor)
     barrier.wait()
     span.open()
-    cycle_client(host, port, cases, span.start, span.end, 0, tally, None, headers)
+    cycle_client(host, port, cases, span.start, span.end, 0, tally, None, headers, floor)
 
 
 def measured_throughput(servers: list[subprocess.Popen[bytes]], ports: list[int],
                         cases: list[Case], clients: int, seconds: float,
-                        warmup: int, headers: dict[str, str] | None = None) -> dict[str, Any]:
+                        warmup: int, headers: dict[str, str] | None = None,
+                        floor: bool = False) -> dict[str, Any]:
     """`throughput`, plus the servers' CPU time per transition (warm-up included)."""
     before = cpu_seconds(servers)
-    result = throughput("127.0.0.1", ports, cases, clients, seconds, warmup, headers)
+    result = throughput("127.0.0.1", ports, cases, clients, seconds, warmup, headers, floor)
     used = cpu_seconds(servers) - before
     counted = result["ok"] + warmup * result["clients"]
     result["server_cpu_ms_per_transition"] = round(1000 * used / counted, 1) if counted else None
@@ -469,7 +483,7 @@ def verify_hot(case_id: int, before: HotState, result: dict[str, Any]) -> dict[s
 # -- servers and pgbench ---------------------------------------------------------------------
 
 def server_env(url: str) -> dict[str, str]:
-    return {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "backend.settings",
+    return {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.server_settings",
             "DEBUG": "0", "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "0",
             "SECURE_HSTS_SECONDS": "0", "LOG_LEVEL": "ERROR", "RUN_WORKER_IN_PROCESS": "0",
@@ -663,6 +677,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                                     args.warmup, MINIMAL)
         print(f"  throughput, {MINIMAL['Prefer']}: {brief['per_second']} transitions/s",
               file=sys.stderr, flush=True)
+        floor = measured_throughput(servers, ports, cases, args.clients, args.seconds,
+                                    args.warmup, floor=True)
+        print(f"  floor (row update through the API): {floor['per_second']} requests/s",
+              file=sys.stderr, flush=True)
         tpcb = pgbench_tpcb(args.database_url, args.clients, args.seconds, args.scale, args.jobs)
         print(f"  pgbench: {tpcb['tps']} tps", file=sys.stderr, flush=True)
         before = hot_state(hot_case.id)
@@ -682,8 +700,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     info["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     moved["ratio"] = round(moved["per_second"] / tpcb["tps"], 4) if tpcb["tps"] else 0.0
     brief["ratio"] = round(brief["per_second"] / tpcb["tps"], 4) if tpcb["tps"] else 0.0
+    floor["ratio"] = round(floor["per_second"] / tpcb["tps"], 4) if tpcb["tps"] else 0.0
+    for result in (moved, brief):
+        result["ratio_to_floor"] = (round(result["per_second"] / floor["per_second"], 3)
+                                    if floor["per_second"] else 0.0)
     raced["ratio"] = round(raced["per_second"] / lock["tps"], 4) if lock["tps"] else 0.0
-    failures = failures_of(moved, raced) + failures_of_throughput(f"{MINIMAL['Prefer']}", brief)
+    failures = (failures_of(moved, raced) + failures_of_throughput(f"{MINIMAL['Prefer']}", brief)
+                + failures_of_throughput("floor", floor))
     if logged:
         failures.append(f"the servers logged {len(logged)} error line(s): {logged[0]}")
     return {
@@ -699,9 +722,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "baseline": {"throughput": tpcb["what"], "hot": lock["what"]},
         "ratios": {"transitions_per_pgbench_tps": moved["ratio"],
                    "minimal_transitions_per_pgbench_tps": brief["ratio"],
+                   "floor_per_pgbench_tps": floor["ratio"],
+                   "transitions_per_floor": moved["ratio_to_floor"],
+                   "minimal_transitions_per_floor": brief["ratio_to_floor"],
                    "hot_200s_per_pgbench_row_lock_tps": raced["ratio"]},
         "context": {"one_transition_in_process": context},
-        "throughput": moved, "throughput_minimal": brief, "one_client": alone,
+        "throughput": moved, "throughput_minimal": brief, "floor": floor, "one_client": alone,
         "pgbench": tpcb, "hot": raced, "pgbench_row_lock": lock,
         "server_errors": logged, "failures": failures, "ok": not failures,
     }
@@ -781,6 +807,22 @@ def markdown(report: dict[str, Any], previous: dict[str, Any] | None) -> str:
         f"{brief['ratio']:.3f} | ≥ {RATIO_GOAL} (aim {RATIO_AIM}), p95 < {P95_GOAL_MS:.0f} ms "
         f"| {verdict(brief)} | {was('throughput_minimal', 'per_second')} / "
         f"{was('throughput_minimal', 'ratio', '{:.3f}')} |"]
+    floor = report.get("floor")
+    floor_row = [] if floor is None else [
+        f"| floor: a row update through the API (bench/serving.py: token auth, lock, version "
+        f"+1, no work) | {floor['clients']} | {floor['per_second']:,.1f} | "
+        f"{floor['p50_ms']:.1f} | {floor['p95_ms']:.1f} | {floor['ratio']:.3f} | – | ceiling "
+        f"of any API transition here | {was('floor', 'per_second')} / "
+        f"{was('floor', 'ratio', '{:.3f}')} |"]
+    floor_note = [] if floor is None else [
+        "",
+        f"Floor: no API transition can be faster than a request that only authenticates "
+        f"and updates the case row through the same server; that one reaches "
+        f"{floor['ratio']:.3f} of pgbench ({floor.get('server_cpu_ms_per_transition')} ms "
+        f"of daphne CPU a request). Transitions reach {t.get('ratio_to_floor', 0):.2f} of "
+        f"it with the full answer"
+        + ("" if brief is None else f", {brief.get('ratio_to_floor', 0):.2f} with "
+                                    "`Prefer: return=minimal`") + "."]
     c = report["context"]["one_transition_in_process"]
     checks = h["checks"]
     lines = [
@@ -805,6 +847,7 @@ def markdown(report: dict[str, Any], previous: dict[str, Any] | None) -> str:
         f"{RATIO_AIM}), p95 < {P95_GOAL_MS:.0f} ms | {throughput_verdict} | "
         f"{was('throughput', 'per_second')} / {was('throughput', 'ratio', '{:.3f}')} |",
         *brief_row,
+        *floor_row,
         f"| context: one client, one request at a time | 1 | {one['per_second']:,.1f} | "
         f"{one['p50_ms']:.1f} | {one['p95_ms']:.1f} | – | – | context | "
         f"{was('one_client', 'per_second')} |",
@@ -841,6 +884,7 @@ def markdown(report: dict[str, Any], previous: dict[str, Any] | None) -> str:
                                     "`Prefer: return=minimal`)") + ". On "
         f"{m['cpus']} otherwise idle CPUs the one-client figure alone caps the rate near "
         f"{cap(m['cpus'], one.get('server_cpu_ms_per_transition'))} transitions/s.",
+        *floor_note,
         "",
         f"Context: one {c['transition']} in-process (django.test.Client) ran {c['queries']} "
         f"SQL statements ({c['writes']} writes), {c['sql_ms']} ms of SQL; a pgbench TPC-B "

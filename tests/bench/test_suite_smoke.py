@@ -142,6 +142,38 @@ def test_cycle_and_hot_case_over_http(live_server: Any) -> None:
     assert transitions.failures_of(moved, {**raced, "checks": lost, "answers": {"500": 1}})
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_floor_updates_only_the_version_over_http(live_server: Any, settings: Any) -> None:
+    """bench/serving.py's row update (the floor of bench/transitions.py): 200 with the new
+    version, the case's state untouched, 409 on a stale version, 401 without a token."""
+    from disputes.models import Dispute
+    from tests.world import build_world
+
+    settings.ROOT_URLCONF = "bench.serving"
+    world = build_world()
+    for _ in range(2):
+        world.case_in("street_mediation")
+    cases = transitions.street_cases(10)
+    where = urlparse(live_server.url)
+    host, port = where.hostname or "localhost", int(where.port or 80)
+
+    floor = transitions.throughput(host, [port], cases, clients=2, seconds=1.0, warmup=1,
+                                   floor=True)
+    assert floor["ok"] > 0 and floor["answers"] == {"200": floor["requests"]}, floor
+    for case in cases:
+        row = Dispute.objects.get(pk=case.id)
+        assert (row.version, row.status) == (case.version, "street_mediation")
+
+    path = transitions.ROW_UPDATE_PATH.format(id=cases[0].id)
+    stale, _, _ = transitions.Connection(host, port, cases[0].token).call(
+        "POST", path, {"version": cases[0].version - 1})
+    anonymous, _, _ = transitions.Connection(host, port, "not-a-token").call(
+        "POST", path, {"version": cases[0].version})
+    assert (stale, anonymous) == (409, 401)
+    assert Dispute.objects.get(pk=cases[0].id).version == cases[0].version
+
+
 def test_peers_are_called_and_their_failure_recorded(monkeypatch: pytest.MonkeyPatch,
                                                      tmp_path: Path) -> None:
     calls: list[tuple[str, int]] = []
