@@ -56,6 +56,16 @@ def fresh_law_tables() -> None:
 
 
 @pytest.fixture(autouse=True)
+def chinese_first() -> None:
+    """A request that asked for English (Accept-Language) leaves English active in the
+    thread after it: every test starts in the site's language, whatever ran before."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings: Any) -> None:
     """PBKDF2's cost is for production; tests create many accounts."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
