@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -23,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api import describe
+from api.detail import dispute_detail_data
 from api.filters import DisputeFilter
 from api.serializers import (
     LIST_VALUES,
@@ -33,7 +34,7 @@ from api.serializers import (
 from disputes import access, selectors
 from disputes.errors import NotInScope
 from disputes.lifecycle import TRANSITIONS
-from disputes.models import Dispute, Hearing, Party, TribunalMember
+from disputes.models import Dispute, Hearing, MediationAttempt, Party, TribunalMember
 from disputes.services import dispute_transition
 
 from ._shared import ErrorSerializer, parse_version
@@ -86,6 +87,27 @@ def list_values(with_updated_at: bool) -> QuerySet[Dispute, dict[str, Any]]:
     return Dispute.objects.values(*LIST_VALUES, *(["updated_at"] if with_updated_at else []))
 
 
+# Everything the detail shows: what each row points to (an attempt's organization, mediator
+# and agreement, the record's commission) joined, not prefetched; what the clocks read in
+# the orders they need (`selectors.clock_prefetches`).
+DETAIL_JOINS = ("organization", "street", "requested_organization", "mediator",
+                "arbitration", "arbitration__commission")
+
+
+def detail_prefetches() -> list[Prefetch | str]:
+    return [
+        Prefetch("parties", queryset=Party.objects.order_by("side", "pk")),
+        "claims", "evidence",
+        *selectors.clock_prefetches(MediationAttempt.objects.select_related(
+            "organization", "mediator", "agreement")),
+        "mediation_attempts__sessions",
+        Prefetch("arbitration__tribunal",
+                 queryset=TribunalMember.objects.select_related("arbitrator")),
+        Prefetch("arbitration__hearings", queryset=Hearing.objects.order_by("scheduled_for")),
+        "arbitration__awards__items",
+    ]
+
+
 class DisputeCursor(CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
@@ -118,18 +140,7 @@ class DisputeViewSet(viewsets.ReadOnlyModelViewSet):
         return self.case_queryset(access.disputes_for_user(self.request.user))
 
     def case_queryset(self, scoped: QuerySet[Dispute]) -> QuerySet[Dispute]:
-        base = selectors.with_clock_data(scoped).select_related("organization", "street")
-        return base.select_related("requested_organization", "mediator").prefetch_related(
-            Prefetch("parties", queryset=Party.objects.order_by("side", "pk")),
-            "claims", "evidence",
-            "mediation_attempts__organization", "mediation_attempts__mediator",
-            "mediation_attempts__sessions", "mediation_attempts__agreement",
-            Prefetch("arbitration__tribunal",
-                     queryset=TribunalMember.objects.select_related("arbitrator")),
-            Prefetch("arbitration__hearings", queryset=Hearing.objects.order_by("scheduled_for")),
-            "arbitration__awards__items",
-            "arbitration__commission",
-        )
+        return scoped.select_related(*DETAIL_JOINS).prefetch_related(*detail_prefetches())
 
     def filter_queryset(self, queryset: QuerySet[Any, Any]) -> QuerySet[Any, Any]:
         if self.action == "list" and not FILTER_PARAMS.intersection(self.request.query_params):
@@ -142,11 +153,18 @@ class DisputeViewSet(viewsets.ReadOnlyModelViewSet):
         return super().filter_queryset(queryset)
 
     def get_object(self) -> Dispute:
-        """Like DRF's, without turning a server error (ValueError) into a 404."""
+        """The case by its key, then the scope (`access.can_view`: in memory for the case's
+        own staff and supervisors), then its related rows: the scope's query is not
+        compiled for one case, and nothing more is read for a case out of scope. A server
+        error (ValueError) stays one, not a 404 as in DRF's."""
         try:
-            return self.get_queryset().get(pk=int(self.kwargs["pk"]))
+            dispute = Dispute.objects.select_related(*DETAIL_JOINS).get(pk=int(self.kwargs["pk"]))
         except Dispute.DoesNotExist as exc:
             raise NotInScope from exc
+        if not access.can_view(self.request.user, dispute):
+            raise NotInScope
+        prefetch_related_objects([dispute], *detail_prefetches())
+        return dispute
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
         return DisputeListSerializer if self.action == "list" else DisputeDetailSerializer
@@ -227,12 +245,13 @@ class DisputeViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 def detail_data(request: Request, dispute: Dispute) -> dict[str, Any]:
+    """DisputeDetailSerializer's output for a case read by `case_queryset`, built directly
+    (api/detail.py; a test holds the two equal)."""
     user = request.user
-    context = {
-        "request": request,
-        "sees_identifiers": access.sees_identifiers(user, dispute),
-        "clocks": {dispute.pk: selectors.dispute_clocks(dispute)},
-        "available_transitions": describe.available(user, dispute),
-        "notices": selectors.case_notices(dispute) if access.sees_identifiers(user, dispute) else [],
-    }
-    return DisputeDetailSerializer(dispute, context=context).data
+    sees = access.sees_identifiers(user, dispute)
+    return dispute_detail_data(
+        dispute, user_id=user.pk, sees_identifiers=sees,
+        clocks=selectors.dispute_clocks(dispute),
+        available_transitions=describe.available(user, dispute),
+        notices=selectors.case_notices(dispute) if sees else [],
+    )

@@ -31,13 +31,21 @@ ARBITRATION_OUTCOMES = {Outcome.AWARD, Outcome.MEDIATION_STATEMENT, Outcome.WITH
                         Outcome.OTHER}
 
 
-def with_clock_data(disputes: QuerySet[Dispute]) -> QuerySet[Dispute]:
-    """Prefetch what `dispute_clocks` reads, so a queue costs a fixed number of queries."""
-    return disputes.select_related("arbitration").prefetch_related(
-        Prefetch("mediation_attempts", queryset=MediationAttempt.objects.order_by("pk")),
+def clock_prefetches(attempts: QuerySet[MediationAttempt] | None = None) -> list[Prefetch]:
+    """The prefetches of what `dispute_clocks` reads, in the orders it needs (of cases read
+    with `select_related("arbitration")`). `attempts`: the attempts' queryset, for a
+    screen that joins what else it shows of them."""
+    base = MediationAttempt.objects.all() if attempts is None else attempts
+    return [
+        Prefetch("mediation_attempts", queryset=base.order_by("pk")),
         Prefetch("arbitration__suspensions", queryset=Suspension.objects.order_by("started_on")),
         Prefetch("arbitration__awards", queryset=Award.objects.order_by("issued_on", "pk")),
-    )
+    ]
+
+
+def with_clock_data(disputes: QuerySet[Dispute]) -> QuerySet[Dispute]:
+    """Prefetch what `dispute_clocks` reads, so a queue costs a fixed number of queries."""
+    return disputes.select_related("arbitration").prefetch_related(*clock_prefetches())
 
 
 def record_of(dispute: Dispute) -> ArbitrationRecord | None:
