@@ -6,12 +6,8 @@ class DisputesConfig(AppConfig):
     verbose_name = "劳动人事争议 (disputes)"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
-
-        from disputes.selectors.references import table_changed
+        from disputes.law.cache import invalidate_on_change
         from mediation.models import Organization, Street
 
-        for model in (Organization, Street):
-            uid = f"names-cache-{model._meta.label_lower}"
-            post_save.connect(table_changed, sender=model, dispatch_uid=uid)
-            post_delete.connect(table_changed, sender=model, dispatch_uid=uid)
+        # The names the case list keeps in memory (disputes/selectors/references.py).
+        invalidate_on_change(Organization, Street)

@@ -10,12 +10,10 @@ class LawConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from disputes.law import signals
+        from disputes.law.cache import invalidate_on_change
         from disputes.law.models import StatutoryPeriod
 
-        for model in self.get_models():
-            uid = f"law-cache-{model._meta.label_lower}"
-            post_save.connect(signals.law_table_changed, sender=model, dispatch_uid=uid)
-            post_delete.connect(signals.law_table_changed, sender=model, dispatch_uid=uid)
+        invalidate_on_change(*self.get_models())
         post_save.connect(
             signals.period_saved, sender=StatutoryPeriod, dispatch_uid="law-period-revision"
         )

@@ -2,8 +2,9 @@
 
 Clocks of thousands of cases are computed per screen, so the tables are read once into
 plain Python structures. A save or delete of a law row invalidates the copies that
-depend on its table (signals wired in `LawConfig.ready`); other processes do not hear
-that signal, so every copy also expires after `MAX_AGE_SECONDS` and reloads then.
+depend on its table (`invalidate_on_change`, wired in `LawConfig.ready`); other processes
+do not hear that signal, so every copy also expires after `MAX_AGE_SECONDS` and reloads
+then.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
 
 T = TypeVar("T")
 
@@ -85,6 +87,20 @@ def invalidate_table(label: str) -> None:
             cache.invalidate()
 
     transaction.on_commit(_again)
+
+
+def table_changed(sender: type[models.Model], **kwargs: Any) -> None:
+    """A save or delete of a row drops the in-memory copies built from its table."""
+    invalidate_table(sender._meta.label_lower)
+
+
+def invalidate_on_change(*tables: type[models.Model]) -> None:
+    """Wire a save or delete of any row of these models to `table_changed` (from an
+    AppConfig.ready)."""
+    for model in tables:
+        uid = f"table-cache-{model._meta.label_lower}"
+        post_save.connect(table_changed, sender=model, dispatch_uid=uid)
+        post_delete.connect(table_changed, sender=model, dispatch_uid=uid)
 
 
 def invalidate_all() -> None:

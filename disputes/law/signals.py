@@ -1,18 +1,11 @@
-"""Signal receivers of the law tables: cache invalidation and period revisions."""
+"""Signal receivers of the law tables: period revisions (cache invalidation is
+`disputes.law.cache.invalidate_on_change`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
-
-from disputes.law.cache import invalidate_table
 from disputes.law.models import StatutoryPeriod, StatutoryPeriodRevision
-
-
-def law_table_changed(sender: type[models.Model], **kwargs: Any) -> None:
-    """Any save or delete of a law row drops the in-memory copies built from its table."""
-    invalidate_table(sender._meta.label_lower)
 
 
 def period_saved(

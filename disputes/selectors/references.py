@@ -5,7 +5,7 @@ Every row of a case list shows its organization (name, short name, kind) and its
 time at 1,000,000 cases (bench/api.py); the tables are small (a district has dozens of
 rows, a province some thousands) and change rarely, so each process keeps a copy:
 `TableCache`, like the law tables, dropped on a save or delete of either table in this
-process (signals wired in `DisputesConfig.ready`), and at the latest after
+process (`invalidate_on_change`, wired in `DisputesConfig.ready`), and at the latest after
 `MAX_AGE_SECONDS` in the others. An id the copy does not know (a row added since, in
 another process) makes it load again at once: a name is at most a few minutes old, and
 never missing.
@@ -15,11 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
-from django.db import connection, models
+from django.db import connection
 
-from disputes.law.cache import TableCache, invalidate_table
+from disputes.law.cache import TableCache
 from mediation.models import Organization, Street
 
 
@@ -75,8 +74,3 @@ def names_for(organization_ids: Iterable[int], street_ids: Iterable[int | None])
         names_cache.invalidate()
         names = names_cache.get()
     return names
-
-
-def table_changed(sender: type[models.Model], **kwargs: Any) -> None:
-    """A save or delete of an organization or a street drops this process's copy."""
-    invalidate_table(sender._meta.label_lower)
