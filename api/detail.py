@@ -21,6 +21,8 @@ from api.serializers import (
     clock_data,
     display_name,
     english,
+    iso_day,
+    iso_stamp,
     timeline_data,
 )
 from disputes.clocks import ClockReading
@@ -36,8 +38,6 @@ from disputes.models import (
 )
 from mediation.models import Organization, Street
 
-_STAMP = serializers.DateTimeField()  # DRF's format and time zone for date-times
-
 
 def _decimal_field(model: Any, name: str) -> serializers.DecimalField:
     field = model._meta.get_field(name)
@@ -48,14 +48,6 @@ def _decimal_field(model: Any, name: str) -> serializers.DecimalField:
 _AMOUNT = _decimal_field(Claim, "amount")
 _AGREED = _decimal_field(Agreement, "total_amount")
 _GRANTED = _decimal_field(AwardItem, "granted_amount")
-
-
-def _day(value: Any) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def _stamp(value: Any) -> str | None:
-    return None if value is None else _STAMP.to_representation(value)
 
 
 def _money(field: serializers.DecimalField, value: Decimal | None) -> str | None:
@@ -101,18 +93,18 @@ def _attempt(attempt: MediationAttempt) -> dict[str, Any]:
         "tier": attempt.tier,
         "tier_label": str(attempt.get_tier_display()),
         "mediator": display_name(attempt.mediator),
-        "received_on": _day(attempt.received_on), "ended_on": _day(attempt.ended_on),
+        "received_on": iso_day(attempt.received_on), "ended_on": iso_day(attempt.ended_on),
         "result": attempt.result,
         "result_label": str(attempt.get_result_display()),
         "failure_reason": attempt.failure_reason,
-        "sessions": [{"id": s.pk, "scheduled_for": _stamp(s.scheduled_for),
+        "sessions": [{"id": s.pk, "scheduled_for": iso_stamp(s.scheduled_for),
                       "location": s.location, "note": s.note}
                      for s in attempt.sessions.all()],
         "agreement": None if agreement is None else {
             "terms": agreement.terms, "total_amount": _money(_AGREED, agreement.total_amount),
-            "signed_on": _day(agreement.signed_on),
-            "performance_due": _day(agreement.performance_due),
-            "performed": agreement.performed, "performed_on": _day(agreement.performed_on),
+            "signed_on": iso_day(agreement.signed_on),
+            "performance_due": iso_day(agreement.performance_due),
+            "performed": agreement.performed, "performed_on": iso_day(agreement.performed_on),
         },
     }
 
@@ -124,29 +116,29 @@ def _arbitration(dispute: Dispute) -> dict[str, Any] | None:
         return None
     return {
         "commission": _organization(record.commission),
-        "applied_on": _day(record.applied_on), "case_number": record.case_number,
-        "accepted_on": _day(record.accepted_on), "procedure": record.procedure,
+        "applied_on": iso_day(record.applied_on), "case_number": record.case_number,
+        "accepted_on": iso_day(record.accepted_on), "procedure": record.procedure,
         "procedure_label": str(record.get_procedure_display()),
         "refusal_reason": record.refusal_reason,
-        "award_clock_started_on": _day(record.award_clock_started_on),
+        "award_clock_started_on": iso_day(record.award_clock_started_on),
         "extension_days": record.extension_days,
-        "extension_approved_on": _day(record.extension_approved_on),
+        "extension_approved_on": iso_day(record.extension_approved_on),
         "tribunal": [{"arbitrator_id": m.arbitrator_id, "arbitrator": display_name(m.arbitrator),
                       "seat": m.seat,
                       "seat_label": str(m.get_seat_display())}
                      for m in record.tribunal.all()],
-        "hearings": [{"id": h.pk, "scheduled_for": _stamp(h.scheduled_for),
-                      "notice_served_on": _day(h.notice_served_on), "location": h.location,
+        "hearings": [{"id": h.pk, "scheduled_for": iso_stamp(h.scheduled_for),
+                      "notice_served_on": iso_day(h.notice_served_on), "location": h.location,
                       "state": h.state,
                       "state_label": str(h.get_state_display()),
                       "postponement_reason": h.postponement_reason}
                      for h in record.hearings.all()],
         "suspensions": [{"id": s.pk, "reason": s.reason,
                          "reason_label": str(s.get_reason_display()),
-                         "note": s.note, "started_on": _day(s.started_on),
-                         "ended_on": _day(s.ended_on)}
+                         "note": s.note, "started_on": iso_day(s.started_on),
+                         "ended_on": iso_day(s.ended_on)}
                         for s in record.suspensions.all()],
-        "awards": [{"id": a.pk, "kind": a.kind, "issued_on": _day(a.issued_on),
+        "awards": [{"id": a.pk, "kind": a.kind, "issued_on": iso_day(a.issued_on),
                     "reasoning": a.reasoning, "result": a.result,
                     "items": [{"claim_id": i.claim_id, "decision": i.decision,
                                "granted_amount": _money(_GRANTED, i.granted_amount),
@@ -178,10 +170,10 @@ def dispute_detail_data(dispute: Dispute, *, user_id: int | None, sees_identifie
         "is_new_employment_form": dispute.is_new_employment_form,
         "is_migrant_wage": dispute.is_migrant_wage,
         "channel": dispute.channel,
-        "received_on": _day(dispute.received_on),
+        "received_on": iso_day(dispute.received_on),
         "outcome": dispute.outcome,
-        "closed_on": _day(dispute.closed_on),
-        "next_due_on": _day(dispute.next_due_on),
+        "closed_on": iso_day(dispute.closed_on),
+        "next_due_on": iso_day(dispute.next_due_on),
         "next_due_clock": dispute.next_due_clock,
         "version": dispute.version,
         "parties": [_party(p, sees_identifiers=sees_identifiers, user_id=user_id)
@@ -190,18 +182,18 @@ def dispute_detail_data(dispute: Dispute, *, user_id: int | None, sees_identifie
         "requested_organization": _organization(dispute.requested_organization),
         "mediator": display_name(dispute.mediator),
         "facts": dispute.facts,
-        "knew_on": _day(dispute.knew_on),
-        "employment_ended_on": _day(dispute.employment_ended_on),
-        "mediation_window_ends": _day(dispute.mediation_window_ends),
+        "knew_on": iso_day(dispute.knew_on),
+        "employment_ended_on": iso_day(dispute.employment_ended_on),
+        "mediation_window_ends": iso_day(dispute.mediation_window_ends),
         "claims": [{"id": c.pk, "item_type": c.item_type,
                     "item_type_label": str(c.get_item_type_display()),
                     "description": c.description, "amount": _money(_AMOUNT, c.amount),
-                    "is_counter_claim": c.is_counter_claim, "added_on": _day(c.added_on),
+                    "is_counter_claim": c.is_counter_claim, "added_on": iso_day(c.added_on),
                     "is_withdrawn": c.is_withdrawn}
                    for c in dispute.claims.all()],
         "evidence": [{"id": e.pk, "original_name": e.original_name,
                       "content_type": e.content_type, "size": e.size, "sha256": e.sha256,
-                      "description": e.description, "uploaded_at": _stamp(e.uploaded_at),
+                      "description": e.description, "uploaded_at": iso_stamp(e.uploaded_at),
                       "download_url": reverse("api:evidence-download",
                                               args=[e.dispute_id, e.pk])}
                      for e in dispute.evidence.all()],

@@ -115,6 +115,19 @@ def english() -> bool:
     return (get_language() or "zh-hans").startswith("en")
 
 
+_DATE_TIME = serializers.DateTimeField()  # DRF's format and time zone for date-times
+
+
+def iso_day(value: dt.date | None) -> str | None:
+    """A date as DRF's DateField writes it."""
+    return None if value is None else value.isoformat()
+
+
+def iso_stamp(value: dt.datetime | None) -> str | None:
+    """A date-time as DRF's DateTimeField writes it (in the current time zone)."""
+    return None if value is None else _DATE_TIME.to_representation(value)
+
+
 def clock_data(reading: ClockReading, in_english: bool) -> dict[str, Any]:
     """ClockSerializer's output, built directly: a queue page shows hundreds of clocks."""
     return {
@@ -238,9 +251,6 @@ def dispute_list_data(rows: Iterable[dict[str, Any]], related: dict[int, PageRow
             streets[pk] = {"id": pk, "code": found.code, "name": found.name}
         return streets[pk]
 
-    def day(value: dt.date | None) -> str | None:
-        return None if value is None else value.isoformat()
-
     data = []
     for row in rows:
         pk = row["id"]
@@ -265,10 +275,10 @@ def dispute_list_data(rows: Iterable[dict[str, Any]], related: dict[int, PageRow
             "is_new_employment_form": row["is_new_employment_form"],
             "is_migrant_wage": row["is_migrant_wage"],
             "channel": row["channel"],
-            "received_on": day(row["received_on"]),
+            "received_on": iso_day(row["received_on"]),
             "outcome": row["outcome"],
-            "closed_on": day(row["closed_on"]),
-            "next_due_on": day(row["next_due_on"]),
+            "closed_on": iso_day(row["closed_on"]),
+            "next_due_on": iso_day(row["next_due_on"]),
             "next_due_clock": row["next_due_clock"],
             "version": row["version"],
             "parties": [{"side": side, "kind": kind, "name": name}
@@ -471,13 +481,12 @@ def timeline_data(dispute_id: int, *, sees_identifiers: bool) -> list[dict[str, 
     their hashes and delivery columns, through DRF's fields, cost the case screen more
     than the rest of it after a few dozen events. The payload only for staff who see
     identifiers (it may name people and amounts)."""
-    stamp = serializers.DateTimeField()  # DRF's format and time zone for recorded_at
     columns = (*TIMELINE_COLUMNS, "payload") if sees_identifiers else TIMELINE_COLUMNS
     rows = DisputeEvent.objects.filter(dispute_id=dispute_id).order_by("seq").values_list(
         *columns)
     return [{"id": row[0], "seq": row[1], "kind": row[2], "label": event_label(row[2]),
              "from_state": row[3], "to_state": row[4], "occurred_on": row[5].isoformat(),
-             "recorded_at": stamp.to_representation(row[6]),
+             "recorded_at": iso_stamp(row[6]),
              "payload": row[7] if sees_identifiers else {}} for row in rows]
 
 
