@@ -104,8 +104,10 @@ def can_view(user: AnyUser, dispute: Dispute) -> bool:
     return disputes_for_user(user).filter(pk=dispute.pk).exists()
 
 
-def access_dispute(user: AnyUser, dispute_id: int) -> Dispute:
-    """The case, if the user may see it; otherwise NotInScope (answered as 404).
+def access_dispute(user: AnyUser, dispute_id: int,
+                   cases: QuerySet[Dispute] | None = None) -> Dispute:
+    """The case, if the user may see it; otherwise NotInScope (answered as 404). Read
+    from `cases` (default: all, no joins), e.g. with the joins a screen needs.
 
     Read by primary key, then `can_view`: for the case's own staff and supervisors that
     is decided in memory; others cost the scope's query (`disputes_for_user`) as before.
@@ -114,7 +116,7 @@ def access_dispute(user: AnyUser, dispute_id: int) -> Dispute:
     if not user.is_authenticated:
         raise NotInScope
     try:
-        dispute = Dispute.objects.get(pk=dispute_id)
+        dispute = (Dispute.objects.all() if cases is None else cases).get(pk=dispute_id)
     except Dispute.DoesNotExist as exc:
         raise NotInScope from exc
     if not can_view(user, dispute):

@@ -32,7 +32,6 @@ from api.serializers import (
     dispute_list_data,
 )
 from disputes import access, selectors
-from disputes.errors import NotInScope
 from disputes.lifecycle import TRANSITIONS
 from disputes.models import Dispute, Hearing, MediationAttempt, Party, TribunalMember
 from disputes.services import dispute_transition
@@ -153,16 +152,11 @@ class DisputeViewSet(viewsets.ReadOnlyModelViewSet):
         return super().filter_queryset(queryset)
 
     def get_object(self) -> Dispute:
-        """The case by its key, then the scope (`access.can_view`: in memory for the case's
-        own staff and supervisors), then its related rows: the scope's query is not
-        compiled for one case, and nothing more is read for a case out of scope. A server
-        error (ValueError) stays one, not a 404 as in DRF's."""
-        try:
-            dispute = Dispute.objects.select_related(*DETAIL_JOINS).get(pk=int(self.kwargs["pk"]))
-        except Dispute.DoesNotExist as exc:
-            raise NotInScope from exc
-        if not access.can_view(self.request.user, dispute):
-            raise NotInScope
+        """The case by its key and the scope (`access.access_dispute`), then its related
+        rows: nothing more is read for a case out of scope. A server error (ValueError)
+        stays one, not a 404 as in DRF's."""
+        dispute = access.access_dispute(self.request.user, int(self.kwargs["pk"]),
+                                        Dispute.objects.select_related(*DETAIL_JOINS))
         prefetch_related_objects([dispute], *detail_prefetches())
         return dispute
 
