@@ -698,9 +698,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     lock = pgbench_row_lock(args.database_url, hot_case.id, args.hot_clients, args.hot_seconds,
                             args.jobs)
     info["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
-    moved["ratio"] = round(moved["per_second"] / tpcb["tps"], 4) if tpcb["tps"] else 0.0
-    brief["ratio"] = round(brief["per_second"] / tpcb["tps"], 4) if tpcb["tps"] else 0.0
-    floor["ratio"] = round(floor["per_second"] / tpcb["tps"], 4) if tpcb["tps"] else 0.0
+    for result in (moved, brief, floor):
+        result["ratio"] = round(result["per_second"] / tpcb["tps"], 4) if tpcb["tps"] else 0.0
     for result in (moved, brief):
         result["ratio_to_floor"] = (round(result["per_second"] / floor["per_second"], 3)
                                     if floor["per_second"] else 0.0)
